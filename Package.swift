@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Orchestra",
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
+    products: [
+        .library(name: "Orchestra", targets: ["Orchestra"]),
+        .library(name: "OrchestraTesting", targets: ["OrchestraTesting"]),
+        .executable(name: "quick-start", targets: ["quick-start"]),
+        .executable(name: "orchestra-bench", targets: ["orchestra-bench"]),
+    ],
+    targets: [
+        .target(name: "Orchestra", swiftSettings: strictSettings),
+        .target(name: "OrchestraTesting", dependencies: ["Orchestra"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "quick-start",
+            dependencies: ["Orchestra"],
+            path: "Examples/QuickStart",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "orchestra-bench",
+            dependencies: ["Orchestra"],
+            path: "Benchmarks/OrchestraBench",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OrchestraTests",
+            dependencies: ["Orchestra", "OrchestraTesting"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

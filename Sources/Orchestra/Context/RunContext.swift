@@ -1,0 +1,41 @@
+/// What a state knows about the run it is part of; handed to every ``Runnable/invoke(_:context:)``.
+///
+/// ```swift
+/// override func invoke(_ query: String, context: RunContext) async throws -> Notes {
+///     context.emit("searching \(query)")                 // a chunk on the run's event stream
+///     context.memory[.queriesRun, default: 0] += 1       // shared with later states of this run
+///     try await Task.sleep(for: .seconds(1), clock: context.clock) // the orchestration's clock
+///     …
+/// }
+/// ```
+public struct RunContext: Sendable {
+    /// The run's identity.
+    public let runID: RunID
+    /// The step being executed: 1 for the first state, one more for each state after it.
+    public let step: Int
+    /// The name of the state being executed.
+    public let state: String
+    /// The run's memory, shared by every state of this run and by no other run.
+    public let memory: RunMemory
+    let runClock: RunClock
+    let sink: RunSink
+
+    /// The orchestration's clock (``OrchestrationOptions/clock``); sleep and measure with it so
+    /// that tests can drive time with a manual clock.
+    public var clock: any Clock<Duration> { runClock.clock }
+
+    /// Sends a chunk — a token, a status line, a partial result — to the run's event stream as a
+    /// ``OrchestrationEvent/Kind/chunk(_:)`` event of this state and step.
+    ///
+    /// Chunks reach subscribers in the order they were emitted, after this state's
+    /// ``OrchestrationEvent/Kind/stateStarted`` and before its ``OrchestrationEvent/Kind/stateCompleted(duration:)``.
+    /// When nobody listens, emitting costs almost nothing. A chunk emitted after the state has
+    /// returned (from a task it left running) is still delivered while the run is live, and dropped after
+    /// the run has ended.
+    ///
+    /// - Parameter chunk: Any `Sendable` value; subscribers cast it back (`event.chunk(as: String.self)`).
+    public func emit(_ chunk: some Sendable) {
+        guard sink.isListened else { return }
+        sink.publish(OrchestrationEvent(run: runID, step: step, state: state, timestamp: runClock.now(), kind: .chunk(chunk)))
+    }
+}

@@ -1,0 +1,121 @@
+/// Why a run did not complete: which state, at which step, what went wrong, and what to do.
+///
+/// Switch on ``code`` to handle a kind of failure; read ``message`` for a sentence a person can
+/// act on; ``underlying`` holds the error a state or advancer threw.
+///
+/// ```swift
+/// do {
+///     let report = try await orchestration.run("AI in healthcare")
+/// } catch let error as OrchestrationError {
+///     switch error.code {
+///     case .stepLimitReached: print("looped too long in \(error.state ?? "?")")
+///     case .stateFailed: print("\(error.state ?? "?") failed: \(error.underlying.map { "\($0)" } ?? "")")
+///     default: print(error.message)
+///     }
+/// }
+/// ```
+public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure. Compare with the static members; a `switch` needs a `default`,
+    /// because later versions may add codes.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String, Hashable, Sendable {
+            case stateFailed = "state failed"
+            case deadEnd = "dead end"
+            case stepLimitReached = "step limit reached"
+            case cancelled = "cancelled"
+            case conversionFailed = "conversion failed"
+            case transitionFailed = "transition failed"
+            case invalidGraph = "invalid graph"
+            case internalInconsistency = "internal inconsistency"
+        }
+
+        private let value: Value
+
+        private init(_ value: Value) { self.value = value }
+
+        /// A state's `invoke` threw; ``OrchestrationError/underlying`` is its error.
+        public static let stateFailed = Code(.stateFailed)
+        /// A state's output matched none of its advancers and the state is not the exit, or a
+        /// `route` returned `.exit` from a state that is not the exit.
+        public static let deadEnd = Code(.deadEnd)
+        /// The run executed ``OrchestrationOptions/stepLimit`` states and wanted another.
+        public static let stepLimitReached = Code(.stepLimitReached)
+        /// The run was cancelled, by ``RunHandle/cancel()`` or by cancelling the calling task.
+        public static let cancelled = Code(.cancelled)
+        /// An advancer's `convert` threw while turning an output into the next input.
+        public static let conversionFailed = Code(.conversionFailed)
+        /// An advancer's condition, `next(for:)` or `route` threw.
+        public static let transitionFailed = Code(.transitionFailed)
+        /// ``Orchestration/validate()`` found errors before the run started.
+        public static let invalidGraph = Code(.invalidGraph)
+        /// Orchestra broke one of its own invariants; please report it.
+        public static let internalInconsistency = Code(.internalInconsistency)
+
+        /// The code in words, as in `dead end`.
+        public var description: String { value.rawValue }
+    }
+
+    private final class Storage: Sendable {
+        let code: Code
+        let state: String?
+        let step: Int?
+        let runID: RunID?
+        let underlying: (any Error)?
+        let message: String
+
+        init(code: Code, state: String?, step: Int?, runID: RunID?, underlying: (any Error)?, message: String) {
+            self.code = code
+            self.state = state
+            self.step = step
+            self.runID = runID
+            self.underlying = underlying
+            self.message = message
+        }
+    }
+
+    // One reference, so that events and results carrying the error stay small.
+    private let storage: Storage
+
+    /// Creates an error. Orchestra creates these; you may too, in tests or custom runners.
+    ///
+    /// - Parameters:
+    ///   - code: The kind of failure.
+    ///   - state: The state it happened in.
+    ///   - step: The step it happened at.
+    ///   - runID: The run.
+    ///   - underlying: The error a state or advancer threw.
+    ///   - message: What happened and what to do, in a sentence.
+    public init(
+        code: Code,
+        state: String? = nil,
+        step: Int? = nil,
+        runID: RunID? = nil,
+        underlying: (any Error)? = nil,
+        message: String
+    ) {
+        storage = Storage(code: code, state: state, step: step, runID: runID, underlying: underlying, message: message)
+    }
+
+    /// The kind of failure.
+    public var code: Code { storage.code }
+    /// The state the run was in, when there was one.
+    public var state: String? { storage.state }
+    /// The step the run was at, when it had started one.
+    public var step: Int? { storage.step }
+    /// The run, when the error belongs to one.
+    public var runID: RunID? { storage.runID }
+    /// The error a state or advancer threw, if any.
+    public var underlying: (any Error)? { storage.underlying }
+    /// What happened and what to do, in a sentence.
+    public var message: String { storage.message }
+
+    /// The code and the message, as in `dead end: state 'Plan' produced no transition …`.
+    public var description: String { "\(code): \(message)" }
+
+    static func internalInconsistency(_ what: String) -> OrchestrationError {
+        OrchestrationError(
+            code: .internalInconsistency,
+            message: "Orchestra broke an invariant (\(what)); please report this with the machine that caused it"
+        )
+    }
+}

@@ -1,0 +1,109 @@
+import Synchronization
+
+/// An unbounded, lossless queue of events with one consumer, handed over in batches.
+///
+/// The producer appends under a lock and wakes the consumer only when it is parked. A consumer
+/// that was woken waits ``coalescing`` before draining, so that a run producing events in a
+/// tight loop wakes it at most once per interval instead of once per event (a wake-up costs
+/// about a microsecond; an event should cost well under one).
+final class EventQueue: Sendable {
+    /// How long a woken consumer lets events accumulate before taking them.
+    static let coalescing: Duration = .microseconds(250)
+
+    private struct State {
+        var pending: [OrchestrationEvent] = []
+        var consumer: CheckedContinuation<Void, Never>?
+        var closed = false
+        var published = 0
+        var handled = 0
+        var idleWaiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// Appends an event; ignored once the queue is closed.
+    func append(_ event: OrchestrationEvent) {
+        let consumer: CheckedContinuation<Void, Never>? = state.withLock { state in
+            guard !state.closed else { return nil }
+            state.pending.append(event)
+            state.published += 1
+            defer { state.consumer = nil }
+            return state.consumer
+        }
+        consumer?.resume()
+    }
+
+    /// Ends the queue: the consumer receives what is pending, then `nil`.
+    func close() {
+        let consumer: CheckedContinuation<Void, Never>? = state.withLock { state in
+            state.closed = true
+            defer { state.consumer = nil }
+            return state.consumer
+        }
+        consumer?.resume()
+    }
+
+    /// The next batch, in order; `nil` once the queue is closed and drained, or the consumer's task is cancelled.
+    func nextBatch() async -> [OrchestrationEvent]? {
+        if let batch = take() { return batch.isEmpty ? nil : batch }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state in
+                    if !state.pending.isEmpty || state.closed || Task.isCancelled { return true }
+                    state.consumer = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let consumer = state.withLock { state in
+                defer { state.consumer = nil }
+                return state.consumer
+            }
+            consumer?.resume()
+        }
+        if Task.isCancelled { return take().flatMap { $0.isEmpty ? nil : $0 } }
+        if !state.withLock({ $0.closed }) {
+            try? await Task.sleep(for: Self.coalescing)
+        }
+        return take().flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Takes everything pending: a non-empty batch, an empty array when closed and drained, or `nil`.
+    private func take() -> [OrchestrationEvent]? {
+        state.withLock { state in
+            if !state.pending.isEmpty {
+                var batch: [OrchestrationEvent] = []
+                swap(&batch, &state.pending)
+                return batch
+            }
+            return state.closed ? [] : nil
+        }
+    }
+
+    /// Records that the consumer has finished handling `count` more events.
+    func markHandled(_ count: Int) {
+        let ready: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            state.handled += count
+            let handled = state.handled
+            let ready = state.idleWaiters.filter { $0.target <= handled }.map(\.continuation)
+            state.idleWaiters.removeAll { $0.target <= handled }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    /// Waits until the consumer has handled every event appended before this call.
+    func waitUntilHandled() async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state in
+                if state.handled >= state.published { return true }
+                state.idleWaiters.append((state.published, continuation))
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+}

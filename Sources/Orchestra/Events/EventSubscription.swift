@@ -1,0 +1,34 @@
+/// A hook added with ``Orchestration/onEvent(_:)``; cancel it to stop the hook.
+///
+/// Dropping the subscription does not remove the hook: hooks live as long as their
+/// orchestration unless cancelled.
+public struct EventSubscription: Sendable {
+    private let hub: EventHub?
+    private let queue: EventQueue
+
+    init(hub: EventHub, queue: EventQueue) {
+        self.hub = hub
+        self.queue = queue
+    }
+
+    /// Removes the hook. Events published before this call are still delivered to it.
+    public func cancel() {
+        hub?.remove(queue)
+    }
+
+    /// Waits until the hook has handled every event published before this call.
+    public func waitUntilDelivered() async {
+        await queue.waitUntilHandled()
+    }
+}
+
+/// A hook threw while handling an event; see ``OrchestrationOptions/onHookFailure``.
+public struct HookFailure: Sendable, CustomStringConvertible {
+    /// The event the hook was handling.
+    public let event: OrchestrationEvent
+    /// What the hook threw.
+    public let error: any Error
+
+    /// A line naming the event and the error.
+    public var description: String { "event hook threw \(error) while handling: \(event)" }
+}

@@ -1,0 +1,120 @@
+/// Something that happened in a run: a state started or finished, a transition, a chunk a state
+/// emitted, or the end of the run.
+///
+/// Every event carries the run's id, the step, the state's name and a timestamp. Events of one
+/// run are delivered in the order they happened, to every subscriber.
+///
+/// ```swift
+/// orchestration.onEvent { event in
+///     switch event.kind {
+///     case .stateStarted: print("▶ \(event.state)")
+///     case .stateCompleted(let duration): print("✓ \(event.state) in \(duration)")
+///     case .transition(let next): print("→ \(event.state) to \(next)")
+///     case .runFailed(let error): print("✗ \(error)")
+///     default: break
+///     }
+/// }
+/// ```
+public struct OrchestrationEvent: Sendable {
+    /// The run the event belongs to.
+    public let runID: RunID
+    /// The step: 1 for the first state, one more for each state after it; 0 for ``Kind/runStarted``.
+    public let step: Int
+    /// The state's name: the state that started, completed, failed, emitted or was left; for
+    /// run-level events, the state the run was in (the start state for ``Kind/runStarted``).
+    public let state: String
+    /// When it happened: the time since the orchestration was created, on its clock.
+    public let timestamp: Duration
+    /// What happened.
+    public let kind: Kind
+
+    /// What happened, with what only that kind of event carries.
+    public enum Kind: Sendable {
+        /// The run began; `state` is the start state.
+        case runStarted
+        /// A state's `invoke` is about to run.
+        case stateStarted
+        /// A state returned; `duration` is the time its `invoke` took.
+        case stateCompleted(duration: Duration)
+        /// A state threw; the run ends next with ``runFailed(_:)`` or ``runCancelled``.
+        case stateFailed(OrchestrationError)
+        /// The run leaves `state` for the named state.
+        case transition(to: String)
+        /// A state emitted a value with ``RunContext/emit(_:)``.
+        case chunk(any Sendable)
+        /// The run ended with an output; the record is the whole run.
+        indirect case runCompleted(RunRecord)
+        /// The run ended with an error; the record holds everything done before it.
+        indirect case runFailed(OrchestrationError, RunRecord)
+        /// The run was cancelled; the record holds everything done before it.
+        indirect case runCancelled(RunRecord)
+    }
+
+    init(run: RunID, step: Int, state: String, timestamp: Duration, kind: Kind) {
+        self.runID = run
+        self.step = step
+        self.state = state
+        self.timestamp = timestamp
+        self.kind = kind
+    }
+
+    /// The chunk's value if this is a chunk event of type `T`, otherwise `nil`.
+    ///
+    /// - Parameter type: The type the state emitted.
+    /// - Returns: The value, or `nil`.
+    public func chunk<T>(as type: T.Type = T.self) -> T? {
+        if case .chunk(let value) = kind { return value as? T }
+        return nil
+    }
+
+    /// Whether this event ends its run (completed, failed or cancelled).
+    public var isTerminal: Bool {
+        switch kind {
+        case .runCompleted, .runFailed, .runCancelled: true
+        default: false
+        }
+    }
+
+    /// The run's record, on the event that ends the run.
+    public var record: RunRecord? {
+        switch kind {
+        case .runCompleted(let record), .runFailed(_, let record), .runCancelled(let record): record
+        default: nil
+        }
+    }
+}
+
+extension OrchestrationEvent: CustomStringConvertible {
+    /// One line, as in `[run 1F3A… step 2 Research] state completed in 0.2 seconds`.
+    public var description: String {
+        let prefix = "[run \(runID.description.prefix(8)) step \(step) \(state)]"
+        switch kind {
+        case .runStarted: return "\(prefix) run started"
+        case .stateStarted: return "\(prefix) state started"
+        case .stateCompleted(let duration): return "\(prefix) state completed in \(duration)"
+        case .stateFailed(let error): return "\(prefix) state failed: \(error.message)"
+        case .transition(let next): return "\(prefix) transition to \(next)"
+        case .chunk(let value): return "\(prefix) chunk: \(value)"
+        case .runCompleted: return "\(prefix) run completed"
+        case .runFailed(let error, _): return "\(prefix) run failed: \(error.message)"
+        case .runCancelled: return "\(prefix) run cancelled"
+        }
+    }
+}
+
+extension OrchestrationEvent.Kind {
+    /// The case's name without its payload, as in `"stateCompleted"`.
+    public var name: String {
+        switch self {
+        case .runStarted: "runStarted"
+        case .stateStarted: "stateStarted"
+        case .stateCompleted: "stateCompleted"
+        case .stateFailed: "stateFailed"
+        case .transition: "transition"
+        case .chunk: "chunk"
+        case .runCompleted: "runCompleted"
+        case .runFailed: "runFailed"
+        case .runCancelled: "runCancelled"
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import Synchronization
+
+/// Incremented whenever any runnable's advancers or name change, so that cached validations
+/// know when to look again.
+enum GraphVersion {
+    private static let value = Atomic<UInt64>(0)
+    static func bump() { value.add(1, ordering: .relaxed) }
+    static var current: UInt64 { value.load(ordering: .relaxed) }
+}
+
+/// The machine's declared graph, read once from its states, and the checks on it.
+struct GraphAnalysis {
+    struct Node {
+        var state: any StateNode
+        var name: String
+        var edges: [DeclaredEdge]
+        var successors: [ObjectIdentifier]
+        var isOpen: Bool
+    }
+
+    private(set) var nodes: [ObjectIdentifier: Node] = [:]
+    /// States in the order they were found, so that diagnostics come out in a stable order.
+    private(set) var order: [ObjectIdentifier] = []
+    let start: ObjectIdentifier
+    let exit: ObjectIdentifier
+
+    init(start: any StateNode, exit: any StateNode) {
+        self.start = ObjectIdentifier(start)
+        self.exit = ObjectIdentifier(exit)
+        discover(from: start)
+        discover(from: exit)
+    }
+
+    private mutating func discover(from root: any StateNode) {
+        var stack = [root]
+        while let state = stack.popLast() {
+            let id = ObjectIdentifier(state)
+            guard nodes[id] == nil else { continue }
+            let edges = state.declaredEdges
+            let targets = edges.flatMap { $0.targets ?? [] }
+            nodes[id] = Node(
+                state: state, name: state.stateName, edges: edges,
+                successors: targets.map { ObjectIdentifier($0) },
+                isOpen: edges.contains { $0.targets == nil }
+            )
+            order.append(id)
+            stack.append(contentsOf: targets.reversed())
+        }
+    }
+
+    /// The states reachable from `root` along declared edges, `root` included.
+    func reachable(from root: ObjectIdentifier) -> Set<ObjectIdentifier> {
+        var seen: Set<ObjectIdentifier> = [root]
+        var stack = [root]
+        while let id = stack.popLast() {
+            for next in nodes[id]?.successors ?? [] where seen.insert(next).inserted {
+                stack.append(next)
+            }
+        }
+        return seen
+    }
+
+    func diagnostics() -> [GraphDiagnostic] {
+        var found: [GraphDiagnostic] = []
+        let fromStart = reachable(from: start)
+        let openReachable = fromStart.contains { nodes[$0]?.isOpen == true }
+        let exitName = nodes[exit]?.name ?? "exit"
+        let startName = nodes[start]?.name ?? "start"
+
+        for id in order {
+            guard let node = nodes[id] else { continue }
+            for edge in node.edges where edge.targets == nil {
+                found.append(
+                    .init(
+                        kind: .undeclaredTargets, severity: .warning, state: node.name,
+                        message: "advancer #\(edge.advancer + 1) of state '\(node.name)' does not declare its targets, "
+                            + "so the graph past it cannot be checked; pass them (advance(with:) targets, route(to:))"
+                    )
+                )
+            }
+        }
+        if !fromStart.contains(exit) {
+            found.append(
+                .init(
+                    kind: .exitUnreachable, severity: openReachable ? .warning : .error, state: exitName,
+                    message: "no declared path leads from the start state '\(startName)' to the exit state "
+                        + "'\(exitName)'\(openReachable ? " (an advancer with undeclared targets may)" : ""); "
+                        + "add an advancer on the way to '\(exitName)'"
+                )
+            )
+        }
+        for id in order where id != exit {
+            guard let node = nodes[id] else { continue }
+            if !fromStart.contains(id) {
+                found.append(
+                    .init(
+                        kind: .unreachableState, severity: .warning, state: node.name,
+                        message: "state '\(node.name)' is part of the machine but no declared path from the start "
+                            + "state '\(startName)' reaches it; add an advancer to it or remove it"
+                    )
+                )
+            }
+            if node.edges.isEmpty {
+                found.append(
+                    .init(
+                        kind: .noWayOut, severity: .error, state: node.name,
+                        message: "state '\(node.name)' has no advancer and is not the exit state '\(exitName)', so "
+                            + "every run that reaches it ends in a dead end; add an advancer, or make it the exit"
+                    )
+                )
+            } else if fromStart.contains(id) {
+                let downstream = reachable(from: id)
+                let mayEscape = downstream.contains(exit) || downstream.contains { nodes[$0]?.isOpen == true }
+                if !mayEscape {
+                    found.append(
+                        .init(
+                            kind: .cannotReachExit, severity: .error, state: node.name,
+                            message: "no declared path leads from state '\(node.name)' to the exit state "
+                                + "'\(exitName)', so a run that reaches it can only end at the step limit or a "
+                                + "dead end; give one of its states an advancer towards '\(exitName)'"
+                        )
+                    )
+                }
+            }
+        }
+        var byName: [String: ObjectIdentifier] = [:]
+        for id in order {
+            guard let node = nodes[id] else { continue }
+            if let other = byName[node.name], other != id {
+                found.append(
+                    .init(
+                        kind: .duplicateName, severity: .warning, state: node.name,
+                        message: "two different states are named '\(node.name)', so events and records cannot tell "
+                            + "them apart; set a distinct `name` on one of them"
+                    )
+                )
+            } else {
+                byName[node.name] = id
+            }
+        }
+        return found
+    }
+}
+
+/// The last validation of one machine, reused until the graph version changes.
+final class ValidationCache: Sendable {
+    private let cached = Mutex<(version: UInt64, diagnostics: [GraphDiagnostic])?>(nil)
+
+    init() {}
+
+    func diagnostics(start: any StateNode, exit: any StateNode) -> [GraphDiagnostic] {
+        let version = GraphVersion.current
+        if let hit = cached.withLock({ $0 }), hit.version == version { return hit.diagnostics }
+        let diagnostics = GraphAnalysis(start: start, exit: exit).diagnostics()
+        cached.withLock { $0 = (version, diagnostics) }
+        return diagnostics
+    }
+
+    /// The error a run fails with when the graph has error-level diagnostics, else `nil`.
+    func failure(start: any StateNode, exit: any StateNode, runID: RunID) -> OrchestrationError? {
+        let errors = diagnostics(start: start, exit: exit).filter { $0.severity == .error }
+        guard let first = errors.first else { return nil }
+        let all = errors.map(\.message).joined(separator: "; ")
+        return OrchestrationError(
+            code: .invalidGraph, state: first.state, step: 0, runID: runID,
+            message: "the machine has \(errors.count) graph error\(errors.count == 1 ? "" : "s") and did not start: "
+                + "\(all) (set OrchestrationOptions.validatesGraph to false to run anyway)"
+        )
+    }
+}

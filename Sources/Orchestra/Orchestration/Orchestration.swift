@@ -1,0 +1,154 @@
+import Foundation
+
+/// A typed state machine of runnables that you run, watch and validate.
+///
+/// The compiler checks the whole machine's ends: `start` must accept `Input` and `exit` must
+/// produce `Output`; every edge in between was checked when its advancer was added.
+///
+/// ```swift
+/// let plan = Plan(), research = Research(), report = Report()
+/// plan.advance(to: research)
+/// research.advance(to: report, convert: { $0.joined(separator: "\n") })
+/// let orchestration = Orchestration(start: plan, exit: report)   // Orchestration<String, ReportData>
+/// let result = try await orchestration.run("AI in healthcare")
+/// ```
+///
+/// A run goes from state to state: after each state, its advancers are tried in the order they
+/// were added and the first that advances chooses the next state. The run completes when the
+/// exit state's output matches no advancer (or its `route` returns `.exit`); it fails when a
+/// state throws, an advancer throws, a non-exit output matches no advancer (a dead end), or the
+/// step limit is reached; it is cancelled with its task. Every ending is an ``OrchestrationError``
+/// with a ``OrchestrationError/code``.
+///
+/// One orchestration runs any number of runs at once, fully independent: each has its own id,
+/// memory, events and record. `run` and `start` are `nonisolated`, so runs never queue behind one
+/// another on the actor.
+public actor Orchestration<Input: Sendable, Output: Sendable> {
+    /// The options the orchestration was created with.
+    public nonisolated let options: OrchestrationOptions
+    private nonisolated let engine: RunEngine<Input, Output>
+    private nonisolated let hub: EventHub
+
+    /// Creates an orchestration from its start and exit states.
+    ///
+    /// - Parameters:
+    ///   - start: The first state; it must accept `Input`.
+    ///   - exit: The state whose output completes the run; it must produce `Output`.
+    ///   - options: Step limit, clock, recording and validation.
+    public init<ExitInput>(
+        start: AnyRunnable<Input>,
+        exit: Runnable<ExitInput, Output>,
+        options: OrchestrationOptions = .init()
+    ) {
+        let hub = EventHub()
+        self.options = options
+        self.hub = hub
+        engine = RunEngine(
+            start: start, exit: exit, options: options, clock: RunClock(options.clock), hub: hub,
+            validation: ValidationCache()
+        )
+    }
+
+    /// Creates an orchestration of one state, which is both start and exit — for example a
+    /// pipeline built with the composition operators.
+    ///
+    /// - Parameters:
+    ///   - runnable: The only state.
+    ///   - options: Step limit, clock, recording and validation.
+    public init(_ runnable: Runnable<Input, Output>, options: OrchestrationOptions = .init()) {
+        self.init(start: runnable, exit: runnable, options: options)
+    }
+
+    deinit {
+        hub.closeAll()
+    }
+
+    /// Runs the machine on `input` and returns the exit state's output.
+    ///
+    /// The run executes in the calling task: cancelling that task cancels the run, which then
+    /// throws an error with code ``OrchestrationError/Code/cancelled``.
+    ///
+    /// - Parameter input: The start state's input.
+    /// - Returns: The exit state's output.
+    /// - Throws: ``OrchestrationError``, saying why the run did not complete.
+    public nonisolated func run(_ input: Input) async throws(OrchestrationError) -> Output {
+        try await engine.run(input, id: RunID(), log: nil).result.get()
+    }
+
+    /// Starts a run in a new task and returns at once with its handle: its id, its events, its
+    /// result and its record, and a way to cancel it.
+    ///
+    /// ```swift
+    /// let handle = orchestration.start("AI in healthcare")
+    /// for await event in handle.events { print(event) }
+    /// let report = try await handle.value
+    /// ```
+    ///
+    /// - Parameter input: The start state's input.
+    /// - Returns: The run's handle. Dropping it does not cancel the run.
+    public nonisolated func start(_ input: Input) -> RunHandle<Output> {
+        let id = RunID()
+        let log = RunEventLog()
+        let engine = engine
+        let task = Task { await engine.run(input, id: id, log: log) }
+        return RunHandle(id: id, task: task, log: log)
+    }
+
+    /// The events of every run, from the moment iteration begins. See ``OrchestrationEvents``.
+    public nonisolated var events: OrchestrationEvents { OrchestrationEvents(hub: hub) }
+
+    /// Calls `hook` with every event of every run, in order per run.
+    ///
+    /// Each hook has its own unbounded queue and its own task: the run never waits for a hook,
+    /// a slow hook delays only itself (its queue grows; nothing is dropped), and a hook that
+    /// throws is reported to ``OrchestrationOptions/onHookFailure`` and keeps receiving events.
+    /// Events reach hooks in batches, at most about a quarter of a millisecond after they happen.
+    ///
+    /// ```swift
+    /// orchestration.onEvent { event in print(event) }
+    /// ```
+    ///
+    /// - Parameter hook: Called once per event, never concurrently with itself.
+    /// - Returns: The subscription, to remove the hook or wait for it to catch up.
+    @discardableResult
+    public nonisolated func onEvent(
+        _ hook: @escaping @Sendable (OrchestrationEvent) async throws -> Void
+    ) -> EventSubscription {
+        let queue = EventQueue()
+        hub.add(queue, isHook: true)
+        let onFailure = options.onHookFailure
+        Task {
+            while let batch = await queue.nextBatch() {
+                for event in batch {
+                    do {
+                        try await hook(event)
+                    } catch {
+                        let failure = HookFailure(event: event, error: error)
+                        if let onFailure { onFailure(failure) } else { Self.report(failure) }
+                    }
+                }
+                queue.markHandled(batch.count)
+            }
+        }
+        return EventSubscription(hub: hub, queue: queue)
+    }
+
+    /// Waits until every hook has handled every event published before the call — for example
+    /// before reading what hooks collected about a run that has just returned.
+    public nonisolated func waitForHooks() async {
+        await hub.waitForHooks()
+    }
+
+    /// Checks the declared graph before any run: an exit no path reaches, states with no way
+    /// out that are not the exit, states that cannot reach the exit, unreachable states,
+    /// advancers that do not declare their targets, and duplicate names.
+    ///
+    /// - Returns: Every problem found, errors and warnings; empty when the graph is sound.
+    public nonisolated func validate() -> [GraphDiagnostic] {
+        engine.validation.diagnostics(start: engine.start, exit: engine.exit)
+    }
+
+    private static func report(_ failure: HookFailure) {
+        FileHandle.standardError.write(Data("Orchestra: \(failure)\n".utf8))
+    }
+}

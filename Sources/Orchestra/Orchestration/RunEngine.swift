@@ -1,0 +1,132 @@
+import Foundation
+
+/// Runs one machine: carries out ``RunStateMachine``'s actions, emits events, keeps the record.
+/// Shared by every run of an orchestration; holds nothing mutable.
+struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
+    let start: any StateNode
+    let exit: any StateNode
+    let options: OrchestrationOptions
+    let clock: RunClock
+    let hub: EventHub
+    let validation: ValidationCache
+
+    /// Runs the machine on `input` to its end. Never throws: the outcome is in the result.
+    ///
+    /// - Parameter log: The run's own event log, for runs started with `start`; those always keep a record.
+    func run(_ input: Input, id: RunID, log: RunEventLog?) async -> RunFinish<Output> {
+        let sink = RunSink(hub: hub, log: log)
+        let recording = options.recordsRuns || log != nil
+        var record = RunRecord(runID: id, startedAt: Date())
+        let runStart = recording || sink.isListened ? clock.now() : .zero
+        let startName = start.stateName
+
+        func publish(_ step: Int, _ state: String, _ time: Duration?, _ kind: @autoclosure () -> OrchestrationEvent.Kind) {
+            guard sink.isListened else { return }
+            let event = OrchestrationEvent(run: id, step: step, state: state, timestamp: time ?? clock.now(), kind: kind())
+            sink.publish(event)
+        }
+
+        publish(0, startName, runStart, .runStarted)
+        var machine = RunStateMachine(runID: id, exit: exit, exitName: exit.stateName, stepLimit: options.stepLimit)
+        var action: RunStateMachine.Action
+        if options.validatesGraph, let invalid = validation.failure(start: start, exit: exit, runID: id) {
+            action = .fail(invalid)
+        } else {
+            action = machine.begin(at: start, named: startName, input: input, isCancelled: Task.isCancelled)
+        }
+        let memory = RunMemory()
+
+        while true {
+            switch action {
+            case .execute(let node, let value, let step):
+                let name = machine.stateName
+                let timed = recording || sink.isListened
+                let started = timed ? clock.now() : nil
+                publish(step, name, started, .stateStarted)
+                if recording {
+                    record.steps.append(.init(step: step, state: name, start: (started ?? runStart) - runStart, duration: nil))
+                }
+                let context = RunContext(runID: id, step: step, state: name, memory: memory, runClock: clock, sink: sink)
+                do {
+                    let result = try await node.execute(value, context: context, clock: timed ? clock : nil)
+                    let duration = started.map { (result.finishedAt ?? clock.now()) - $0 }
+                    publish(step, name, result.finishedAt, .stateCompleted(duration: duration ?? .zero))
+                    action = machine.stateReturned(
+                        node, result: result, nextName: { $0.stateName }, isCancelled: Task.isCancelled
+                    )
+                    let next: String? = if case .execute = action { machine.stateName } else { nil }
+                    if recording {
+                        record.updateLastStep { step in
+                            step.duration = duration
+                            step.next = next
+                            if case .success(.advance(_, _, _, let label)) = result.decision, next != nil {
+                                step.label = label
+                            }
+                        }
+                    }
+                    if let next {
+                        publish(step, name, result.finishedAt, .transition(to: next))
+                    }
+                } catch {
+                    let now = timed ? clock.now() : nil
+                    action = machine.stateThrew(error, isCancelled: Task.isCancelled)
+                    if recording {
+                        record.updateLastStep { step in
+                            step.failed = true
+                            if let now, let started { step.duration = now - started }
+                        }
+                    }
+                    if case .fail(let failure) = action {
+                        publish(step, name, now, .stateFailed(failure))
+                    }
+                }
+            case .complete(let output):
+                guard let typed = output as? Output else {
+                    action = .fail(.internalInconsistency("the exit state returned \(type(of: output)), not \(Output.self)"))
+                    continue
+                }
+                record.status = .completed
+                finish(sink, &record, machine, runStart, recording) { .runCompleted($0) }
+                return RunFinish(result: .success(typed), record: record)
+            case .fail(let error):
+                let cancelled = error.code == .cancelled
+                record.status = cancelled ? .cancelled : .failed
+                record.error = RunRecord.ErrorSummary(error)
+                finish(sink, &record, machine, runStart, recording) { cancelled ? .runCancelled($0) : .runFailed(error, $0) }
+                return RunFinish(result: .failure(error), record: record)
+            }
+        }
+    }
+
+    /// Stamps the record's duration and publishes the terminal event, which closes the run's log.
+    @discardableResult
+    private func finish(
+        _ sink: RunSink,
+        _ record: inout RunRecord,
+        _ machine: RunStateMachine,
+        _ runStart: Duration,
+        _ recording: Bool,
+        _ kind: (RunRecord) -> OrchestrationEvent.Kind
+    ) -> Duration {
+        let end = recording || sink.isListened ? clock.now() : runStart
+        if recording { record.duration = end - runStart }
+        let event = OrchestrationEvent(
+            run: record.runID, step: machine.step, state: machine.stateName, timestamp: end, kind: kind(record)
+        )
+        sink.finish(with: event)
+        return end
+    }
+}
+
+/// How one run ended: its result and its record.
+struct RunFinish<Output: Sendable>: Sendable {
+    var result: Result<Output, OrchestrationError>
+    var record: RunRecord
+}
+
+extension RunRecord {
+    mutating func updateLastStep(_ body: (inout Step) -> Void) {
+        guard !steps.isEmpty else { return }
+        body(&steps[steps.count - 1])
+    }
+}

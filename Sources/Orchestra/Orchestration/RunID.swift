@@ -1,0 +1,60 @@
+public import Foundation
+import Synchronization
+
+/// The identity of one run, unique across processes.
+///
+/// Made from a per-process random seed and a counter, mixed so that ids look random; making
+/// one costs a few nanoseconds (no system call per run).
+public struct RunID: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The id as a UUID.
+    public let uuid: UUID
+
+    /// Wraps an existing UUID, for example one read back from a record.
+    ///
+    /// - Parameter uuid: The run's UUID.
+    public init(_ uuid: UUID) {
+        self.uuid = uuid
+    }
+
+    /// Makes a new, unique id.
+    public init() {
+        let n = Self.counter.add(1, ordering: .relaxed).newValue
+        let high = Self.mix(Self.seed.high &+ n)
+        let low = Self.mix(Self.seed.low ^ n)
+        uuid = withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { raw in
+            var b = Array(raw)
+            b[6] = (b[6] & 0x0F) | 0x40  // version 4 layout
+            b[8] = (b[8] & 0x3F) | 0x80  // RFC 4122 variant
+            return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                               b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        }
+    }
+
+    /// The UUID string, as in `E621E1F8-C36C-495A-93FC-0C247A3E6E5F`.
+    public var description: String { uuid.uuidString }
+
+    /// Encodes as the UUID string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(uuid)
+    }
+
+    /// Decodes from a UUID string.
+    public init(from decoder: any Decoder) throws {
+        uuid = try decoder.singleValueContainer().decode(UUID.self)
+    }
+
+    private static let counter = Atomic<UInt64>(0)
+    private static let seed: (high: UInt64, low: UInt64) = {
+        var generator = SystemRandomNumberGenerator()
+        return (generator.next(), generator.next())
+    }()
+
+    /// SplitMix64's finalizer: a bijection, so distinct counters give distinct halves.
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

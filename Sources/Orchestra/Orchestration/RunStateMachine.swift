@@ -1,0 +1,132 @@
+/// Decides what a run does next, from what its last state did. No effects, no `async`: the
+/// engine carries out the returned ``Action`` and emits the events.
+struct RunStateMachine {
+    enum Action {
+        /// Execute `node` on `input` as step `step`.
+        case execute(node: any StateNode, input: any Sendable, step: Int)
+        /// The run completed with the exit state's output.
+        case complete(output: any Sendable)
+        /// The run failed (or was cancelled; see the error's code).
+        case fail(OrchestrationError)
+    }
+
+    let runID: RunID
+    let exit: ObjectIdentifier
+    let exitName: String
+    let stepLimit: Int
+    private(set) var step = 0
+    private(set) var stateName = ""
+
+    init(runID: RunID, exit: any StateNode, exitName: String, stepLimit: Int) {
+        self.runID = runID
+        self.exit = ObjectIdentifier(exit)
+        self.exitName = exitName
+        self.stepLimit = stepLimit
+    }
+
+    /// The first step, unless the run is cancelled before it begins.
+    mutating func begin(at start: any StateNode, named name: String, input: any Sendable, isCancelled: Bool) -> Action {
+        stateName = name
+        if isCancelled {
+            return .fail(cancelled(during: "before its first state started"))
+        }
+        guard stepLimit >= 1 else {
+            return .fail(
+                OrchestrationError(
+                    code: .stepLimitReached, state: name, step: 0, runID: runID,
+                    message: "the step limit is \(stepLimit), so state '\(name)' cannot run; "
+                        + "set OrchestrationOptions.stepLimit to at least 1"
+                )
+            )
+        }
+        step = 1
+        return .execute(node: start, input: input, step: 1)
+    }
+
+    /// The current state returned; `result.decision` is what its advancers decided.
+    mutating func stateReturned(
+        _ node: any StateNode,
+        result: StepResult,
+        nextName: (any StateNode) -> String,
+        isCancelled: Bool
+    ) -> Action {
+        if isCancelled {
+            return .fail(cancelled(during: "after state '\(stateName)' returned"))
+        }
+        let isExit = ObjectIdentifier(node) == exit
+        switch result.decision {
+        case .failure(let failure):
+            return .fail(advancerFailed(failure))
+        case .success(.noMatch):
+            if isExit { return .complete(output: result.output) }
+            return .fail(
+                OrchestrationError(
+                    code: .deadEnd, state: stateName, step: step, runID: runID,
+                    message: "state '\(stateName)' produced no transition for output \(Self.describe(result.output)) "
+                        + "at step \(step); add an advancer that accepts it, or make '\(stateName)' the exit state"
+                )
+            )
+        case .success(.exit(let advancer)):
+            if isExit { return .complete(output: result.output) }
+            return .fail(
+                OrchestrationError(
+                    code: .deadEnd, state: stateName, step: step, runID: runID,
+                    message: "the route (advancer #\(advancer + 1)) of state '\(stateName)' returned .exit at step "
+                        + "\(step), but only the exit state '\(exitName)' can end the run; route to a state "
+                        + "that leads to '\(exitName)' instead"
+                )
+            )
+        case .success(.advance(let target, let value, _, _)):
+            let targetName = nextName(target)
+            guard step < stepLimit else {
+                return .fail(
+                    OrchestrationError(
+                        code: .stepLimitReached, state: stateName, step: step, runID: runID,
+                        message: "the run reached its step limit of \(stepLimit) after state '\(stateName)', which "
+                            + "wanted to go to '\(targetName)'; a loop may never end — check its advancers' "
+                            + "conditions, or raise OrchestrationOptions.stepLimit"
+                    )
+                )
+            }
+            step += 1
+            stateName = targetName
+            return .execute(node: target, input: value, step: step)
+        }
+    }
+
+    /// The current state threw `error`.
+    mutating func stateThrew(_ error: any Error, isCancelled: Bool) -> Action {
+        if isCancelled {
+            return .fail(cancelled(during: "while state '\(stateName)' was running", underlying: error))
+        }
+        return .fail(
+            OrchestrationError(
+                code: .stateFailed, state: stateName, step: step, runID: runID, underlying: error,
+                message: "state '\(stateName)' threw at step \(step): \(error)"
+            )
+        )
+    }
+
+    private func cancelled(during moment: String, underlying: (any Error)? = nil) -> OrchestrationError {
+        OrchestrationError(
+            code: .cancelled, state: stateName, step: step, runID: runID, underlying: underlying,
+            message: "the run was cancelled \(moment)"
+        )
+    }
+
+    private func advancerFailed(_ failure: AdvancerFailure) -> OrchestrationError {
+        let code: OrchestrationError.Code = failure.phase == .conversion ? .conversionFailed : .transitionFailed
+        return OrchestrationError(
+            code: code, state: stateName, step: step, runID: runID, underlying: failure.underlying,
+            message: "the \(failure.phase.rawValue) of advancer #\(failure.advancer + 1) of state '\(stateName)' "
+                + "threw at step \(step): \(failure.underlying)"
+        )
+    }
+
+    /// A short description of a value for messages: its type and its text, cut at 200 characters.
+    static func describe(_ value: any Sendable) -> String {
+        let text = String(describing: value)
+        let cut = text.count > 200 ? text.prefix(200) + "…" : Substring(text)
+        return "\(type(of: value)) \(cut)"
+    }
+}

@@ -1,0 +1,172 @@
+public import Foundation
+
+/// What one run did: the states it visited, how long each took, the transitions it took, and how
+/// it ended. `Codable`, so it can be written as JSON:
+///
+/// ```swift
+/// let handle = orchestration.start("AI in healthcare")
+/// _ = await handle.result
+/// let json = try JSONEncoder().encode(await handle.record)
+/// ```
+///
+/// Times are measured on the orchestration's clock; `start` offsets are from the run's start.
+/// In JSON, durations and offsets are seconds (`"duration": 0.0042`).
+public struct RunRecord: Sendable, Codable, Hashable {
+    /// The run.
+    public var runID: RunID
+    /// The wall-clock time the run started.
+    public var startedAt: Date
+    /// How the run ended, or ``Status/running`` while it has not.
+    public var status: Status
+    /// Every state executed, in order, including the one that failed.
+    public var steps: [Step]
+    /// The whole run's duration, once it has ended.
+    public var duration: Duration?
+    /// Why the run did not complete, when it failed or was cancelled.
+    public var error: ErrorSummary?
+
+    /// How a run ended.
+    public enum Status: String, Sendable, Codable, Hashable {
+        /// Still running.
+        case running
+        /// Ended with an output.
+        case completed
+        /// Ended with an error.
+        case failed
+        /// Ended by cancellation.
+        case cancelled
+    }
+
+    /// One executed state.
+    public struct Step: Sendable, Codable, Hashable {
+        /// The step number, from 1.
+        public var step: Int
+        /// The state's name.
+        public var state: String
+        /// When the state started, from the run's start.
+        public var start: Duration
+        /// How long its `invoke` took; `nil` if the run was stopped before it returned.
+        public var duration: Duration?
+        /// The state the run went to next; `nil` for the last step.
+        public var next: String?
+        /// The label of the advancer that chose `next`, if it had one.
+        public var label: String?
+        /// Whether the state threw.
+        public var failed: Bool
+
+        /// Creates a step.
+        public init(
+            step: Int, state: String, start: Duration, duration: Duration?,
+            next: String? = nil, label: String? = nil, failed: Bool = false
+        ) {
+            self.step = step
+            self.state = state
+            self.start = start
+            self.duration = duration
+            self.next = next
+            self.label = label
+            self.failed = failed
+        }
+    }
+
+    /// An ``OrchestrationError`` reduced to what can be written down.
+    public struct ErrorSummary: Sendable, Codable, Hashable {
+        /// The error's code in words, as in `dead end`.
+        public var code: String
+        /// The state it happened in.
+        public var state: String?
+        /// The step it happened at.
+        public var step: Int?
+        /// The message.
+        public var message: String
+        /// The underlying error, described.
+        public var underlying: String?
+
+        /// Summarises an error.
+        public init(_ error: OrchestrationError) {
+            code = error.code.description
+            state = error.state
+            step = error.step
+            message = error.message
+            underlying = error.underlying.map { String(describing: $0) }
+        }
+    }
+
+    /// Creates an empty record of a run that has just started.
+    public init(runID: RunID, startedAt: Date) {
+        self.runID = runID
+        self.startedAt = startedAt
+        status = .running
+        steps = []
+    }
+
+    /// The names of the states visited, in order.
+    public var statesVisited: [String] { steps.map(\.state) }
+
+    /// The transitions taken, in order, as (from, to) pairs of state names.
+    public var transitions: [(from: String, to: String)] {
+        steps.compactMap { step in step.next.map { (step.state, $0) } }
+    }
+}
+
+extension RunRecord {
+    private enum CodingKeys: String, CodingKey { case runID, startedAt, status, steps, duration, error }
+
+    /// Decodes a record written by ``encode(to:)``.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        runID = try c.decode(RunID.self, forKey: .runID)
+        startedAt = try c.decode(Date.self, forKey: .startedAt)
+        status = try c.decode(Status.self, forKey: .status)
+        steps = try c.decode([Step].self, forKey: .steps)
+        duration = try c.decodeIfPresent(Double.self, forKey: .duration).map(Duration.seconds)
+        error = try c.decodeIfPresent(ErrorSummary.self, forKey: .error)
+    }
+
+    /// Encodes the record, with durations as seconds.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(runID, forKey: .runID)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(status, forKey: .status)
+        try c.encode(steps, forKey: .steps)
+        try c.encodeIfPresent(duration?.seconds, forKey: .duration)
+        try c.encodeIfPresent(error, forKey: .error)
+    }
+}
+
+extension RunRecord.Step {
+    private enum CodingKeys: String, CodingKey { case step, state, start, duration, next, label, failed }
+
+    /// Decodes a step written by ``encode(to:)``.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        step = try c.decode(Int.self, forKey: .step)
+        state = try c.decode(String.self, forKey: .state)
+        start = .seconds(try c.decode(Double.self, forKey: .start))
+        duration = try c.decodeIfPresent(Double.self, forKey: .duration).map(Duration.seconds)
+        next = try c.decodeIfPresent(String.self, forKey: .next)
+        label = try c.decodeIfPresent(String.self, forKey: .label)
+        failed = try c.decodeIfPresent(Bool.self, forKey: .failed) ?? false
+    }
+
+    /// Encodes the step, with times as seconds.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(step, forKey: .step)
+        try c.encode(state, forKey: .state)
+        try c.encode(start.seconds, forKey: .start)
+        try c.encodeIfPresent(duration?.seconds, forKey: .duration)
+        try c.encodeIfPresent(next, forKey: .next)
+        try c.encodeIfPresent(label, forKey: .label)
+        if failed { try c.encode(true, forKey: .failed) }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) * 1e-18
+    }
+}

@@ -1,0 +1,122 @@
+import Synchronization
+
+/// A state of a machine: an asynchronous step from `Input` to `Output`.
+///
+/// Subclass it and override ``invoke(_:context:)``, or pass a closure:
+///
+/// ```swift
+/// final class Plan: Runnable<String, ResearchPlan>, @unchecked Sendable {
+///     override func invoke(_ topic: String, context: RunContext) async throws -> ResearchPlan {
+///         ResearchPlan(queries: ["\(topic) history", "\(topic) today"])
+///     }
+/// }
+///
+/// let increment = Runnable<Int, Int>("increment") { n, _ in n + 1 }
+/// ```
+///
+/// A runnable says where a run goes after it with advancers, tried in the order they were
+/// added (``advance(to:label:)``, ``route(to:label:_:)``, ``advance(with:)``).
+///
+/// ## Concurrency
+///
+/// One runnable instance serves every run of every orchestration it belongs to, possibly at
+/// the same time, so `invoke` must be safe to call concurrently. The class is
+/// `@unchecked Sendable`: a subclass restates `@unchecked Sendable` and keeps its own stored
+/// properties immutable (`let` of `Sendable` types) or behind a `Mutex`. In a target whose
+/// default isolation is the main actor, mark subclasses `nonisolated` so that `invoke` does
+/// not run on the main actor.
+open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unchecked Sendable {
+    // @unchecked: `advancers` is behind a Mutex and `body` is an immutable @Sendable closure.
+    private let advancers = Mutex<[AdvancerEntry<Output>]>([])
+    private let body: (@Sendable (Input, RunContext) async throws -> Output)?
+
+    /// Creates a runnable for a subclass that overrides ``invoke(_:context:)``.
+    ///
+    /// - Parameter name: The state's name; `nil` uses the subclass's type name.
+    public init(name: String? = nil) {
+        body = nil
+        super.init(stateName: "")
+        self.name = name ?? Self.typeName(of: self)
+    }
+
+    /// Creates a runnable from a closure, with no subclass.
+    ///
+    /// ```swift
+    /// let double = Runnable<Int, Int>("double") { n, _ in n * 2 }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - name: The state's name, used by events, records and graphs.
+    ///   - body: The work of the state. It receives the input and the run's context.
+    public init(_ name: String, _ body: @escaping @Sendable (Input, RunContext) async throws -> Output) {
+        self.body = body
+        super.init(stateName: name)
+    }
+
+    /// The work of the state: turns the input into the output.
+    ///
+    /// Override it in a subclass. It is called once per visit of the state, possibly from several
+    /// runs at once. Throwing ends the run with an ``OrchestrationError`` whose code is
+    /// ``OrchestrationError/Code/stateFailed`` and whose ``OrchestrationError/underlying`` is
+    /// your error. Cancellation of the run reaches this method as Swift task cancellation:
+    /// check `Task.isCancelled` or call `try Task.checkCancellation()` in long work.
+    ///
+    /// - Parameters:
+    ///   - input: The value the previous state's advancer passed on (or the run's input).
+    ///   - context: The run's id, step, memory, clock and event emitter.
+    /// - Returns: The state's output, handed to its advancers.
+    /// - Throws: Any error; it fails the run unless a resilience policy handles it.
+    open func invoke(_ input: Input, context: RunContext) async throws -> Output {
+        guard let body else {
+            throw RunnableNotImplemented(state: name, type: Self.typeName(of: self))
+        }
+        return try await body(input, context)
+    }
+
+    /// Adds an advancer entry; entries are tried in the order they were added.
+    func addAdvancer(_ make: (Int) -> AdvancerEntry<Output>) {
+        advancers.withLock { $0.append(make($0.count)) }
+        GraphVersion.bump()
+    }
+
+    override func executeTyped(_ input: Input, context: RunContext, clock: RunClock?) async throws -> StepResult {
+        let output = try await invoke(input, context: context)
+        let finishedAt = clock?.now()
+        let entries = advancers.withLock { $0 }
+        for entry in entries {
+            do {
+                if let decision = try entry.decide(output) {
+                    return StepResult(output: output, finishedAt: finishedAt, decision: .success(decision))
+                }
+            } catch let failure as AdvancerFailure {
+                return StepResult(output: output, finishedAt: finishedAt, decision: .failure(failure))
+            } catch {
+                let failure = AdvancerFailure(phase: .condition, advancer: entry.index, underlying: error)
+                return StepResult(output: output, finishedAt: finishedAt, decision: .failure(failure))
+            }
+        }
+        return StepResult(output: output, finishedAt: finishedAt, decision: .success(.noMatch))
+    }
+
+    override var declaredEdges: [DeclaredEdge] {
+        advancers.withLock { $0.map(\.edge) }
+    }
+
+    private static func typeName(of object: AnyObject) -> String {
+        String(describing: type(of: object))
+    }
+}
+
+/// Thrown when a `Runnable` created without a closure is run without overriding `invoke`.
+public struct RunnableNotImplemented: Error, CustomStringConvertible {
+    /// The state's name.
+    public var state: String
+    /// The runnable's dynamic type.
+    public var type: String
+
+    /// A message naming the state and what to do.
+    public var description: String {
+        "state '\(state)' (\(type)) does not override invoke(_:context:) and was created without a closure; "
+            + "override invoke in the subclass or use Runnable(name) { input, context in … }"
+    }
+}

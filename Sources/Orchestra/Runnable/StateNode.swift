@@ -1,0 +1,57 @@
+/// The engine's untyped view of a state: what a run needs to execute it and pick the next one.
+///
+/// Only ``AnyRunnable`` conforms (its initializer is internal, so every instance is a ``Runnable``),
+/// which is why the single cast of the input back to its static type cannot fail for a user's value.
+protocol StateNode: AnyObject, Sendable {
+    /// The state's name at this moment (see ``AnyRunnable/name``).
+    var stateName: String { get }
+    /// Runs the state on `input` and evaluates its advancers on the output.
+    func execute(_ input: any Sendable, context: RunContext, clock: RunClock?) async throws -> StepResult
+    /// The advancers' declared edges, in the order they are tried.
+    var declaredEdges: [DeclaredEdge] { get }
+}
+
+/// What the engine learns from one executed state.
+struct StepResult: Sendable {
+    /// The state's output, erased; the exit state's is cast back to the orchestration's `Output`.
+    var output: any Sendable
+    /// When `invoke` returned, on the run's clock (nil when the run keeps no times).
+    var finishedAt: Duration?
+    /// The first advancer that advanced, the exit, no match, or the advancer's error.
+    var decision: Result<Decision, AdvancerFailure>
+}
+
+/// What a state's advancers decided for one output.
+enum Decision: Sendable {
+    /// Go to `target` with `value`, which is `target`'s `Input` by construction.
+    case advance(to: any StateNode, value: any Sendable, advancer: Int, label: String?)
+    /// A `route` returned `.exit`.
+    case exit(advancer: Int)
+    /// No advancer advanced.
+    case noMatch
+}
+
+/// An error thrown by an advancer while deciding, with which advancer and which decision threw.
+struct AdvancerFailure: Error {
+    enum Phase: String, Sendable {
+        case condition = "condition"
+        case conversion = "conversion"
+        case target = "choice of the next state"
+        case route = "route"
+    }
+    var phase: Phase
+    var advancer: Int
+    var underlying: any Error
+}
+
+/// One declared outgoing edge of a state, for validation and graph export.
+struct DeclaredEdge: Sendable {
+    /// Index of the advancer in the order it was added.
+    var advancer: Int
+    /// The advancer's label, if one was given.
+    var label: String?
+    /// The declared targets; `nil` when the advancer chooses at run time without declaring them.
+    var targets: [any StateNode]?
+    /// Whether the advancer may end the run (a `route` that can return `.exit`).
+    var mayExit: Bool
+}
