@@ -1,0 +1,290 @@
+import Foundation
+import Orchestra
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `orchestra-bench`: Orchestra's own overhead on the workloads of the peers' benchmark
+/// (every state is a no-op that adds 1). Build in release: `swift run -c release orchestra-bench`.
+@main
+enum OrchestraBench {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(usage)
+            return
+        }
+        let settings: Settings
+        do {
+            settings = try Settings(arguments)
+        } catch {
+            FileHandle.standardError.write(Data("orchestra-bench: \(error)\n\n\(usage)\n".utf8))
+            exit(2)
+        }
+        do {
+            try await runAll(settings)
+        } catch {
+            FileHandle.standardError.write(Data("orchestra-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static let usage = """
+        usage: orchestra-bench [--json] [--quick] [--events on|off] [WORKLOAD ...]
+
+        Measures Orchestra's framework overhead with no-op states (each adds 1).
+        Workloads: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).
+
+          --json         one JSON object per line instead of a table
+          --quick        short repetitions, for a smoke run (figures are not comparable)
+          --events on    a hook receives every event and runs keep records (default)
+          --events off   no listener and no records: the bare engine
+        """
+}
+
+enum Workload: String, CaseIterable {
+    case chain10, loop1000, concurrent1000
+}
+
+struct Settings {
+    var json = false
+    var quick = false
+    var events = true
+    var workloads: [Workload] = Workload.allCases
+
+    init(_ arguments: [String]) throws {
+        var chosen: [Workload] = []
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--json": json = true
+            case "--quick": quick = true
+            case "--events":
+                switch rest.popFirst() {
+                case "on": events = true
+                case "off": events = false
+                case let other: throw BenchError("--events takes 'on' or 'off', not '\(other ?? "nothing")'")
+                }
+            default:
+                guard let workload = Workload(rawValue: argument) else {
+                    throw BenchError("unknown workload or flag '\(argument)'")
+                }
+                chosen.append(workload)
+            }
+        }
+        if !chosen.isEmpty { workloads = chosen }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs off the main actor: a call from main-actor code to a nonisolated async function costs a
+/// hop each way, which would be measured as framework overhead.
+nonisolated func runAll(_ settings: Settings) async throws {
+    if !settings.json {
+        print("orchestra-bench — events \(settings.events ? "on (a hook receives every event, records kept)" : "off")")
+        print("workload         µs/transition   min     max     wall ms   peak RSS MiB")
+    }
+    for workload in settings.workloads {
+        let result = try await measure(workload, settings)
+        if settings.json {
+            print(result.json)
+        } else {
+            print(result.row)
+        }
+    }
+}
+
+struct Result {
+    var workload: Workload
+    var perTransition: [Double]
+    var wallMilliseconds: Double?
+    var peakRSS: Double
+    var rssGrowth: Double?
+    var events: Bool
+
+    var median: Double { perTransition.sorted()[perTransition.count / 2] }
+
+    var json: String {
+        var fields: [String] = [
+            "\"workload\": \"\(workload.rawValue)\"",
+            "\"us_per_transition\": \(round3(median))",
+            "\"min_us_per_transition\": \(round3(perTransition.min() ?? 0))",
+            "\"max_us_per_transition\": \(round3(perTransition.max() ?? 0))",
+            "\"peak_rss_mib\": \(round3(peakRSS))",
+            "\"events\": \(events)",
+            "\"reps\": \(perTransition.count)",
+        ]
+        if let wallMilliseconds { fields.append("\"wall_ms\": \(round3(wallMilliseconds))") }
+        if let rssGrowth { fields.append("\"rss_growth_mib\": \(round3(rssGrowth))") }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    var row: String {
+        let wall = wallMilliseconds.map { String(format: "%9.1f", $0) } ?? "        -"
+        return workload.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
+            + String(format: " %9.3f   %7.3f %7.3f ", median, perTransition.min() ?? 0, perTransition.max() ?? 0)
+            + wall + String(format: "   %8.1f", peakRSS)
+            + (rssGrowth.map { String(format: " (+%.1f)", $0) } ?? "")
+    }
+
+    private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+}
+
+/// Counts the events a hook received, to check that every one arrived.
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+    func add() { value.add(1, ordering: .relaxed) }
+}
+
+nonisolated func measure(_ workload: Workload, _ settings: Settings) async throws -> Result {
+    let reps = 5
+    switch workload {
+    case .chain10, .loop1000:
+        let machine = workload == .chain10 ? Machines.chain(10, yielding: false) : Machines.loop(to: 1000)
+        let orchestration = Orchestration(
+            start: machine.start, exit: machine.exit,
+            options: .init(stepLimit: 2_000, recordsRuns: settings.events)
+        )
+        let counter = Counter()
+        if settings.events { orchestration.onEvent { _ in counter.add() } }
+        let transitions = workload == .chain10 ? 10 : 1000
+        let eventsPerRun = 1 + 3 * transitions
+        // Calibrate: about one second per repetition (a tenth with --quick).
+        let target: Double = settings.quick ? 0.1 : 1.0
+        var runs = 16
+        while true {
+            let seconds = try await timeRuns(orchestration, runs)
+            if seconds >= target / 4 {
+                runs = max(1, Int(Double(runs) * target / seconds))
+                break
+            }
+            runs *= 4
+        }
+        if settings.events { await orchestration.waitForHooks() }
+        var samples: [Double] = []
+        for _ in 0..<reps {
+            let before = counter.value.load(ordering: .relaxed)
+            let clock = ContinuousClock()
+            let start = clock.now
+            _ = try await timeRuns(orchestration, runs)
+            if settings.events { await orchestration.waitForHooks() }
+            let elapsed = start.duration(to: clock.now)
+            if settings.events {
+                let received = counter.value.load(ordering: .relaxed) - before
+                guard received == runs * eventsPerRun else {
+                    throw BenchError("the hook received \(received) events, expected \(runs * eventsPerRun)")
+                }
+            }
+            samples.append(elapsed.microseconds / Double(runs * transitions))
+        }
+        return Result(workload: workload, perTransition: samples, peakRSS: Memory.peakMiB(), events: settings.events)
+    case .concurrent1000:
+        let machine = Machines.chain(10, yielding: true)
+        let orchestration = Orchestration(
+            start: machine.start, exit: machine.exit, options: .init(recordsRuns: settings.events)
+        )
+        let counter = Counter()
+        if settings.events { orchestration.onEvent { _ in counter.add() } }
+        _ = try await orchestration.run(0)
+        let baseline = Memory.currentMiB()
+        var samples: [Double] = []
+        var walls: [Double] = []
+        for _ in 0..<reps {
+            let before = counter.value.load(ordering: .relaxed)
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<1000 {
+                    group.addTask { try await orchestration.run(0) }
+                }
+                for try await output in group where output != 10 {
+                    throw BenchError("a run returned \(output), expected 10")
+                }
+            }
+            if settings.events { await orchestration.waitForHooks() }
+            let elapsed = start.duration(to: clock.now)
+            if settings.events {
+                let received = counter.value.load(ordering: .relaxed) - before
+                guard received == 1000 * 31 else {
+                    throw BenchError("the hook received \(received) events, expected \(1000 * 31)")
+                }
+            }
+            walls.append(elapsed.microseconds / 1000)
+            samples.append(elapsed.microseconds / 10_000)
+        }
+        let peak = Memory.peakMiB()
+        return Result(
+            workload: workload, perTransition: samples, wallMilliseconds: walls.sorted()[walls.count / 2],
+            peakRSS: peak, rssGrowth: max(0, peak - baseline), events: settings.events
+        )
+    }
+}
+
+nonisolated func timeRuns(_ orchestration: Orchestration<Int, Int>, _ runs: Int) async throws -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    for _ in 0..<runs {
+        _ = try await orchestration.run(0)
+    }
+    return start.duration(to: clock.now).microseconds / 1_000_000
+}
+
+enum Machines {
+    /// `count` states in a line, each adding 1; optionally each awaits one `Task.yield()`.
+    static func chain(_ count: Int, yielding: Bool) -> (start: Runnable<Int, Int>, exit: Runnable<Int, Int>) {
+        let states = (1...count).map { index in
+            Runnable<Int, Int>("s\(index)") { n, _ in
+                if yielding { await Task.yield() }
+                return n + 1
+            }
+        }
+        for (state, next) in zip(states, states.dropFirst()) {
+            state.advance(to: next)
+        }
+        return (states[0], states[count - 1])
+    }
+
+    /// One state that loops to itself until its counter reaches `limit`.
+    static func loop(to limit: Int) -> (start: Runnable<Int, Int>, exit: Runnable<Int, Int>) {
+        let increment = Runnable<Int, Int>("increment") { n, _ in n + 1 }
+        increment.advance(to: increment, when: { $0 < limit })
+        return (increment, increment)
+    }
+}
+
+enum Memory {
+    /// The process's peak resident set, in MiB.
+    static func peakMiB() -> Double {
+        var usage = rusage()
+        #if canImport(Darwin)
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / 1_048_576
+        #else
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+        #endif
+    }
+
+    /// The current resident set, in MiB (Linux; the peak elsewhere).
+    static func currentMiB() -> Double {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+            let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+        else { return peakMiB() }
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+}
+
+extension Duration {
+    var microseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1_000_000 + Double(attoseconds) / 1_000_000_000_000
+    }
+}

@@ -1,0 +1,86 @@
+import Orchestra
+import Testing
+
+@Suite("Runnables")
+struct RunnableTests {
+    @Test("a subclassed runnable runs its override and is named after its type")
+    func subclass() async throws {
+        let add = Add(3)
+        #expect(add.name == "Add")
+        let result = try await Orchestration(add).run(4)
+        #expect(result == 7)
+    }
+
+    @Test("a closure runnable needs no subclass and carries the name it was given")
+    func closure() async throws {
+        let double = Runnable<Int, Int>("double") { n, _ in n * 2 }
+        #expect(double.name == "double")
+        #expect(try await Orchestration(double).run(21) == 42)
+    }
+
+    @Test("a name can be given at init or set later, and events and records use it")
+    func names() async throws {
+        let first = Add(1, name: "first")
+        let second = Add(2)
+        second.name = "second"
+        first.advance(to: second)
+        let handle = Orchestration(start: first, exit: second).start(0)
+        #expect(try await handle.value == 3)
+        #expect(await handle.record.statesVisited == ["first", "second"])
+        var started: [String] = []
+        for await event in handle.events {
+            if case .stateStarted = event.kind { started.append(event.state) }
+        }
+        #expect(started == ["first", "second"])
+    }
+
+    @Test("a subclass that forgets to override invoke fails the run with a message saying what to do")
+    func notImplemented() async throws {
+        final class Forgot: Runnable<Int, Int>, @unchecked Sendable {}
+        let result = await Orchestration(Forgot()).start(1).result
+        let error = try #require(result.orchestrationError)
+        #expect(error.code == .stateFailed)
+        #expect(error.state == "Forgot")
+        let underlying = try #require(error.underlying as? RunnableNotImplemented)
+        #expect(underlying.description.contains("override invoke"))
+    }
+
+    @Test("the context gives the run id, the step, the state's name and a memory shared by the run's states")
+    func context() async throws {
+        let key = MemoryKey<[String]>("trail")
+        let seen = Counter()
+        let a = Runnable<Int, Int>("a") { n, context in
+            #expect(context.step == 1)
+            #expect(context.state == "a")
+            context.memory[key, default: []].append("a@\(context.step)")
+            seen.increment()
+            return n
+        }
+        let b = Runnable<Int, [String]>("b") { _, context in
+            #expect(context.step == 2)
+            context.memory[key, default: []].append("b@\(context.step)")
+            return context.memory[key] ?? []
+        }
+        a.advance(to: b)
+        let orchestration = Orchestration(start: a, exit: b)
+        let handle = orchestration.start(0)
+        #expect(try await handle.value == ["a@1", "b@2"])
+        // A second run starts with an empty memory.
+        #expect(try await orchestration.run(0) == ["a@1", "b@2"])
+        #expect(seen.count == 2)
+    }
+
+    @Test("memory keys with the same name but different value types are different slots")
+    func memoryKeysAreTyped() {
+        let memory = RunMemory()
+        memory[MemoryKey<Int>("x")] = 1
+        memory[MemoryKey<String>("x")] = "one"
+        #expect(memory[MemoryKey<Int>("x")] == 1)
+        #expect(memory[MemoryKey<String>("x")] == "one")
+        memory.update(MemoryKey<Int>("x"), default: 0) { $0 += 10 }
+        #expect(memory[MemoryKey<Int>("x")] == 11)
+        memory[MemoryKey<Int>("x")] = nil
+        #expect(memory[MemoryKey<Int>("x")] == nil)
+        #expect(memory.keyNames == ["x"])
+    }
+}

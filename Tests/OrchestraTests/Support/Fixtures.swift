@@ -1,0 +1,58 @@
+import Orchestra
+import Synchronization
+
+/// A subclassed runnable that adds a constant, as a user would write one in their own module.
+final class Add: Runnable<Int, Int>, @unchecked Sendable {
+    let amount: Int
+
+    init(_ amount: Int, name: String? = nil) {
+        self.amount = amount
+        super.init(name: name)
+    }
+
+    override func invoke(_ input: Int, context: RunContext) async throws -> Int {
+        input + amount
+    }
+}
+
+/// A subclassed runnable with a different output type, for typed edges.
+final class Describe: Runnable<Int, String>, @unchecked Sendable {
+    override func invoke(_ input: Int, context: RunContext) async throws -> String {
+        "value \(input)"
+    }
+}
+
+/// A closure runnable that appends its input's length.
+func lengthOf(_ name: String = "Length") -> Runnable<String, Int> {
+    Runnable(name) { text, _ in text.count }
+}
+
+/// A plain error a state can throw.
+struct Boom: Error, Equatable, CustomStringConvertible {
+    var reason: String
+    var description: String { "boom: \(reason)" }
+}
+
+/// A thread-safe counter for states and hooks.
+final class Counter: Sendable {
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
+}
+
+/// Waits until `condition` holds, yielding between checks; fails the wait after `limit` tries.
+func eventually(_ limit: Int = 100_000, _ condition: () -> Bool) async -> Bool {
+    for _ in 0..<limit {
+        if condition() { return true }
+        await Task.yield()
+    }
+    return condition()
+}
+
+extension Result {
+    /// The failure as an `OrchestrationError`, if that is what it is.
+    var orchestrationError: OrchestrationError? {
+        if case .failure(let error) = self { return error as? OrchestrationError }
+        return nil
+    }
+}
