@@ -1,0 +1,299 @@
+import Foundation
+import Testing
+
+/// Proves that the compiler rejects a mistyped machine — a wrong edge, `convert`, `route` value, start,
+/// exit or advancer — with an error on the offending line and nowhere else, and that the same snippet with
+/// that one line corrected type-checks. Each snippet is type-checked by `swiftc` against the built
+/// `Orchestra` module; a control snippet that must type-check proves the harness itself works.
+@Suite("Compile-fail: mistyped machines are rejected at the offending line")
+struct CompileFailTests {
+    @Test("A well-typed machine type-checks, so the harness finds the compiler and the module")
+    func wellTypedMachineTypeChecks() async throws {
+        let typechecker = try Typechecker.locate()
+        let result = try await typechecker.typecheck(Self.control, fileName: "control")
+        #expect(
+            result.status == 0 && result.errors.isEmpty,
+            "the control snippet must type-check; is the module stale or built by another compiler?\n\(result)"
+        )
+    }
+
+    @Test("A mistyped machine fails to type-check on the marked line only", arguments: CompileFailTests.snippets)
+    func mistypedMachineIsRejected(_ snippet: Snippet) async throws {
+        let line = try #require(snippet.markedLine, "mark exactly one line of '\(snippet.id)' with \(Snippet.marker)")
+        let typechecker = try Typechecker.locate()
+
+        let broken = try await typechecker.typecheck(snippet.source, fileName: snippet.id)
+        #expect(broken.status != 0, "swiftc accepted the mistyped snippet\n\(broken)")
+        #expect(!broken.errors(on: line).isEmpty, "no error on line \(line)\n\(broken)")
+        #expect(
+            broken.errors(awayFrom: line).isEmpty,
+            "errors away from line \(line): the snippet is not otherwise valid\n\(broken)"
+        )
+
+        let fixed = try await typechecker.typecheck(snippet.fixedSource, fileName: "\(snippet.id)-fixed")
+        #expect(
+            fixed.status == 0 && fixed.errors.isEmpty,
+            "with line \(line) replaced by `\(snippet.fix)`, the snippet must type-check\n\(fixed)"
+        )
+    }
+}
+
+extension CompileFailTests {
+    /// Uses, correctly, every API that the failing snippets misuse.
+    static let control = """
+        import Orchestra
+
+        let count = Runnable<Int, Int>("count") { n, _ in n }
+        let echo = Runnable<String, String>("echo") { s, _ in s }
+        final class Describe: Advancer<Int, String>, @unchecked Sendable {
+            override func convert(_ output: Int) -> String { String(output) }
+        }
+        count.advance(to: count, when: { $0 < 0 })
+        count.advance(to: echo, convert: { n in String(n) })
+        count.advance(with: Describe(targets: [echo]))
+        count.route(to: echo) { n in .to(echo, String(n)) }
+        let machine = Orchestration<Int, String>(start: count, exit: echo)
+        """
+
+    static let snippets: [Snippet] = [
+        Snippet(
+            id: "wrong-edge",
+            summary: "advance(to:) a state whose Input is not this state's Output",
+            source: """
+                import Orchestra
+
+                let count = Runnable<Int, Int>("count") { n, _ in n }
+                let double = Runnable<Int, Int>("double") { n, _ in n * 2 }
+                let echo = Runnable<String, String>("echo") { s, _ in s }
+                count.advance(to: echo) // expected-error
+                """,
+            fix: "count.advance(to: double)"
+        ),
+        Snippet(
+            id: "wrong-convert",
+            summary: "advance(to:convert:) whose closure returns Int for a String input",
+            source: """
+                import Orchestra
+
+                let count = Runnable<Int, Int>("count") { n, _ in n }
+                let echo = Runnable<String, String>("echo") { s, _ in s }
+                count.advance(to: echo, convert: { n in n + 1 }) // expected-error
+                """,
+            fix: "count.advance(to: echo, convert: { n in String(n + 1) })"
+        ),
+        Snippet(
+            id: "wrong-route-value",
+            summary: "route(to:) with .to(state, value) where value is not the state's Input",
+            source: """
+                import Orchestra
+
+                let count = Runnable<Int, Int>("count") { n, _ in n }
+                let echo = Runnable<String, String>("echo") { s, _ in s }
+                count.route(to: echo) { out in .to(echo, 42) } // expected-error
+                """,
+            fix: "count.route(to: echo) { out in .to(echo, \"42\") }"
+        ),
+        Snippet(
+            id: "wrong-start",
+            summary: "Orchestration<String, Int> whose start state takes Int",
+            source: """
+                import Orchestra
+
+                let parse = Runnable<String, Int>("parse") { s, _ in s.count }
+                let count = Runnable<Int, Int>("count") { n, _ in n }
+                parse.advance(to: count)
+                let machine = Orchestration<String, Int>(start: count, exit: count) // expected-error
+                """,
+            fix: "let machine = Orchestration<String, Int>(start: parse, exit: count)"
+        ),
+        Snippet(
+            id: "wrong-exit",
+            summary: "Orchestration<Int, String> whose exit state produces Int",
+            source: """
+                import Orchestra
+
+                let count = Runnable<Int, Int>("count") { n, _ in n }
+                let format = Runnable<Int, String>("format") { n, _ in String(n) }
+                count.advance(to: format)
+                let machine = Orchestration<Int, String>(start: count, exit: count) // expected-error
+                """,
+            fix: "let machine = Orchestration<Int, String>(start: count, exit: format)"
+        ),
+        Snippet(
+            id: "wrong-advancer",
+            summary: "advance(with:) an Advancer<Int, String> on a state whose Output is String",
+            source: """
+                import Orchestra
+
+                let count = Runnable<Int, Int>("count") { n, _ in n }
+                let echo = Runnable<String, String>("echo") { s, _ in s }
+                final class Describe: Advancer<Int, String>, @unchecked Sendable {
+                    override func convert(_ output: Int) -> String { String(output) }
+                }
+                echo.advance(with: Describe(targets: [echo])) // expected-error
+                """,
+            fix: "count.advance(with: Describe(targets: [echo]))"
+        ),
+    ]
+
+    /// A program with exactly one type error, on the line that ends with ``marker``.
+    struct Snippet: Sendable, CustomTestStringConvertible {
+        static let marker = "// expected-error"
+
+        /// Names the snippet's file, so it appears in diagnostics.
+        var id: String
+        var summary: String
+        var source: String
+        /// The corrected marked line; with it the snippet must type-check.
+        var fix: String
+
+        var testDescription: String { "\(id): \(summary)" }
+
+        /// The 1-based number of the marked line, or `nil` unless exactly one line is marked.
+        var markedLine: Int? {
+            let marked = lines.indices.filter { lines[$0].hasSuffix(Self.marker) }
+            guard marked.count == 1, let index = marked.first else { return nil }
+            return index + 1
+        }
+
+        var fixedSource: String {
+            lines.map { $0.hasSuffix(Self.marker) ? fix : $0 }.joined(separator: "\n")
+        }
+
+        private var lines: [String] {
+            source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+}
+
+extension CompileFailTests {
+    /// Runs `swiftc -typecheck` on a source file against the `Orchestra` module of the running build.
+    struct Typechecker {
+        var swiftc: URL
+        var modules: URL
+
+        /// Finds `swiftc` on `PATH` and the build's `Modules` directory, or throws saying which is missing.
+        static func locate(filePath: String = #filePath) throws -> Typechecker {
+            let modules = try #require(
+                modulesNextToTestBinary() ?? modulesAbove(filePath),
+                """
+                cannot find Orchestra.swiftmodule: looked in the Modules directory next to the test binary \
+                (/proc/self/exe) and in .build/debug/Modules above \(filePath)
+                """
+            )
+            let swiftc = try #require(compiler(), "cannot find swiftc, or swift with swiftc beside it, on PATH")
+            return Typechecker(swiftc: swiftc, modules: modules)
+        }
+
+        /// Type-checks `source` as the only file of a program.
+        ///
+        /// - Parameters:
+        ///   - source: The program.
+        ///   - fileName: The file's name without extension, seen in diagnostics.
+        /// - Returns: The exit status and the diagnostics.
+        func typecheck(_ source: String, fileName: String) async throws -> Outcome {
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("orchestra-compile-fail-\(UUID().uuidString)", isDirectory: true)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("\(fileName).swift")
+            try Data(source.utf8).write(to: file)
+            let log = directory.appendingPathComponent("swiftc.log")
+            try Data().write(to: log)
+            let logHandle = try FileHandle(forWritingTo: log)
+            defer { try? logHandle.close() }
+
+            let process = Process()
+            process.executableURL = swiftc
+            process.arguments = arguments(for: file)
+            // A file instead of pipes: nothing has to drain the output while swiftc runs.
+            process.standardOutput = logHandle
+            process.standardError = logHandle
+            let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+                do {
+                    try process.run()
+                } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: error)
+                }
+            }
+            let output = try String(contentsOf: log, encoding: .utf8)
+            let command = [swiftc.path] + arguments(for: file)
+            return Outcome(command: command, file: file.path, status: status, output: output)
+        }
+
+        func arguments(for file: URL) -> [String] {
+            [
+                "-typecheck", "-swift-version", "6", "-diagnostic-style", "llvm", "-module-name", "Snippet",
+                // The module cache of the build that made the module: warm, and writable by this user.
+                "-module-cache-path", modules.deletingLastPathComponent().appendingPathComponent("ModuleCache").path,
+                "-I", modules.path, file.path,
+            ]
+        }
+
+        private static func modulesNextToTestBinary() -> URL? {
+            guard let binary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+                return nil
+            }
+            let modules = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("Modules")
+            return containsOrchestra(modules) ? modules : nil
+        }
+
+        private static func modulesAbove(_ filePath: String) -> URL? {
+            var directory = URL(fileURLWithPath: filePath).deletingLastPathComponent()
+            while directory.path != "/" {
+                let modules = directory.appendingPathComponent(".build/debug/Modules")
+                if containsOrchestra(modules) { return modules }
+                directory.deleteLastPathComponent()
+            }
+            return nil
+        }
+
+        private static func containsOrchestra(_ modules: URL) -> Bool {
+            FileManager.default.fileExists(atPath: modules.appendingPathComponent("Orchestra.swiftmodule").path)
+        }
+
+        private static func compiler() -> URL? {
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+            let directories = path.split(separator: ":").map { URL(fileURLWithPath: String($0), isDirectory: true) }
+            for directory in directories {
+                let swiftc = directory.appendingPathComponent("swiftc")
+                if FileManager.default.isExecutableFile(atPath: swiftc.path) { return swiftc }
+            }
+            for directory in directories {
+                let swift = directory.appendingPathComponent("swift")
+                guard FileManager.default.isExecutableFile(atPath: swift.path) else { continue }
+                let toolchain = swift.resolvingSymlinksInPath().deletingLastPathComponent()
+                let swiftc = toolchain.appendingPathComponent("swiftc")
+                if FileManager.default.isExecutableFile(atPath: swiftc.path) { return swiftc }
+            }
+            return nil
+        }
+    }
+
+    /// What `swiftc` said about one file.
+    struct Outcome: CustomStringConvertible {
+        var command: [String]
+        var file: String
+        var status: Int32
+        var output: String
+
+        /// Every line of the output that reports an error, wherever it is.
+        var errors: [Substring] {
+            output.split(separator: "\n").filter { $0.hasPrefix("error:") || $0.contains(": error:") }
+        }
+
+        /// The errors located on `line` of the snippet's file.
+        func errors(on line: Int) -> [Substring] {
+            errors.filter { $0.hasPrefix("\(file):\(line):") }
+        }
+
+        /// The errors anywhere but on `line` of the snippet's file, including those with no location.
+        func errors(awayFrom line: Int) -> [Substring] {
+            errors.filter { !$0.hasPrefix("\(file):\(line):") }
+        }
+
+        var description: String { "$ \(command.joined(separator: " "))\nexit status \(status)\n\(output)" }
+    }
+}
