@@ -36,7 +36,7 @@ public struct OrchestrationEvent: Sendable {
         case stateStarted
         /// A state returned; `duration` is the time its `invoke` took.
         case stateCompleted(duration: Duration)
-        /// A state threw; the run ends next with ``runFailed(_:)`` or ``runCancelled``.
+        /// A state threw; the run ends next with ``runFailed(_:_:)`` or ``runCancelled(_:)``.
         case stateFailed(OrchestrationError)
         /// The run leaves `state` for the named state.
         case transition(to: String)
