@@ -223,11 +223,16 @@ extension CompileFailTests {
             return Outcome(command: command, file: file.path, status: status, output: output)
         }
 
+        /// One module cache per user, outside the build, reused across runs so only the first run is slow.
+        static let moduleCache = FileManager.default.temporaryDirectory
+            .appendingPathComponent("orchestra-compile-fail-module-cache")
+
         func arguments(for file: URL) -> [String] {
             [
                 "-typecheck", "-swift-version", "6", "-diagnostic-style", "llvm", "-module-name", "Snippet",
-                // The module cache of the build that made the module: warm, and writable by this user.
-                "-module-cache-path", modules.deletingLastPathComponent().appendingPathComponent("ModuleCache").path,
+                // A cache of our own: the build's may hold the same module under two spellings of one path
+                // (`.build/debug` is a symlink), which clang rejects.
+                "-module-cache-path", Self.moduleCache.path,
                 "-I", modules.path, file.path,
             ]
         }
