@@ -8,6 +8,14 @@ struct AdvancerEntry<Output: Sendable>: Sendable {
     var decide: @Sendable (Output) throws -> Decision?
 }
 
+/// An advancer as the step stores it: no generic parameter, so reading and iterating the list
+/// needs no generic metadata at run time. Its closure casts the erased output back, once.
+struct ErasedAdvancer: Sendable {
+    var index: Int
+    var edge: DeclaredEdge
+    var decide: @Sendable (any Sendable) throws -> Decision?
+}
+
 extension AdvancerFailure {
     /// Runs `body`, wrapping anything it throws as a failure of `phase`.
     static func wrap<T>(_ phase: Phase, advancer: Int, _ body: () throws -> T) throws -> T {

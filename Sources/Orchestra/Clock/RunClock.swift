@@ -9,7 +9,13 @@ final class RunClock: Sendable {
 
     init(_ clock: any Clock<Duration>) {
         self.clock = clock
-        reading = Self.makeReading(clock)
+        if clock is ContinuousClock {
+            // The default clock, read without witness-table calls: this runs twice per transition.
+            let origin = ContinuousClock.now
+            reading = { origin.duration(to: .now) }
+        } else {
+            reading = Self.makeReading(clock)
+        }
     }
 
     private static func makeReading<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {

@@ -9,20 +9,19 @@
 /// }
 /// ```
 public struct RunContext: Sendable {
-    /// The run's identity.
-    public let runID: RunID
+    let scope: RunScope
     /// The step being executed: 1 for the first state, one more for each state after it.
     public let step: Int
     /// The name of the state being executed.
     public let state: String
-    /// The run's memory, shared by every state of this run and by no other run.
-    public let memory: RunMemory
-    let runClock: RunClock
-    let sink: RunSink
 
+    /// The run's identity.
+    public var runID: RunID { scope.runID }
+    /// The run's memory, shared by every state of this run and by no other run.
+    public var memory: RunMemory { scope.memory }
     /// The orchestration's clock (``OrchestrationOptions/clock``); sleep and measure with it so
     /// that tests can drive time with a manual clock.
-    public var clock: any Clock<Duration> { runClock.clock }
+    public var clock: any Clock<Duration> { scope.clock.clock }
 
     /// Sends a chunk — a token, a status line, a partial result — to the run's event stream as a
     /// ``OrchestrationEvent/Kind/chunk(_:)`` event of this state and step.
@@ -35,7 +34,25 @@ public struct RunContext: Sendable {
     ///
     /// - Parameter chunk: Any `Sendable` value; subscribers cast it back (`event.chunk(as: String.self)`).
     public func emit(_ chunk: some Sendable) {
+        let sink = scope.sink
         guard sink.isListened else { return }
-        sink.publish(OrchestrationEvent(run: runID, step: step, state: state, timestamp: runClock.now(), kind: .chunk(chunk)))
+        let event = OrchestrationEvent(
+            run: scope.runID, step: step, state: state, timestamp: scope.clock.now(), kind: .chunk(chunk)
+        )
+        sink.publishChunk(event)
+    }
+}
+
+/// What every state of one run shares, in one object, so that a context costs one reference.
+final class RunScope: Sendable {
+    let runID: RunID
+    let memory = RunMemory()
+    let clock: RunClock
+    let sink: RunSink
+
+    init(runID: RunID, clock: RunClock, sink: RunSink) {
+        self.runID = runID
+        self.clock = clock
+        self.sink = sink
     }
 }

@@ -4,6 +4,8 @@ import Synchronization
 /// its own ``EventQueue``, so that a slow one only delays itself.
 final class EventHub: Sendable {
     private let count = Atomic<Int>(0)
+    /// Bumped on every change of the subscriber list, so runs can keep a snapshot of it.
+    private let version = Atomic<Int>(0)
     private let queues = Mutex<[EventQueue]>([])
     private let hooks = Mutex<[EventQueue]>([])
 
@@ -12,16 +14,20 @@ final class EventHub: Sendable {
     /// Whether anyone listens to every run; one atomic load.
     var hasSubscribers: Bool { count.load(ordering: .relaxed) > 0 }
 
-    func publish(_ event: OrchestrationEvent) {
-        for queue in queues.withLock({ $0 }) {
-            queue.append(event)
+    /// The subscribers' queues, refreshed in `cache` only when the list changed since.
+    func subscribers(_ cache: inout (version: Int, queues: [EventQueue])) -> [EventQueue] {
+        let current = version.load(ordering: .acquiring)
+        if cache.version != current {
+            cache = (current, queues.withLock { $0 })
         }
+        return cache.queues
     }
 
     func add(_ queue: EventQueue, isHook: Bool) {
         queues.withLock { $0.append(queue) }
         if isHook { hooks.withLock { $0.append(queue) } }
         count.add(1, ordering: .relaxed)
+        version.add(1, ordering: .releasing)
     }
 
     func remove(_ queue: EventQueue) {
@@ -32,6 +38,7 @@ final class EventHub: Sendable {
         }
         hooks.withLock { $0.removeAll { $0 === queue } }
         if removed > 0 { count.subtract(removed, ordering: .relaxed) }
+        version.add(1, ordering: .releasing)
         queue.close()
     }
 
@@ -43,6 +50,7 @@ final class EventHub: Sendable {
         }
         hooks.withLock { $0.removeAll() }
         count.store(0, ordering: .relaxed)
+        version.add(1, ordering: .releasing)
         for queue in all { queue.close() }
     }
 

@@ -12,6 +12,8 @@ final class EventQueue: Sendable {
 
     private struct State {
         var pending: [OrchestrationEvent] = []
+        /// A drained batch the consumer handed back, kept for its capacity.
+        var spare: [OrchestrationEvent] = []
         var consumer: CheckedContinuation<Void, Never>?
         var closed = false
         var published = 0
@@ -23,12 +25,12 @@ final class EventQueue: Sendable {
 
     init() {}
 
-    /// Appends an event; ignored once the queue is closed.
-    func append(_ event: OrchestrationEvent) {
+    /// Appends events, in order; ignored once the queue is closed.
+    func append(contentsOf events: [OrchestrationEvent]) {
         let consumer: CheckedContinuation<Void, Never>? = state.withLock { state in
             guard !state.closed else { return nil }
-            state.pending.append(event)
-            state.published += 1
+            state.pending.append(contentsOf: events)
+            state.published += events.count
             defer { state.consumer = nil }
             return state.consumer
         }
@@ -46,7 +48,7 @@ final class EventQueue: Sendable {
     }
 
     /// The next batch, in order; `nil` once the queue is closed and drained, or the consumer's task is cancelled.
-    func nextBatch() async -> [OrchestrationEvent]? {
+    nonisolated(nonsending) func nextBatch() async -> [OrchestrationEvent]? {
         if let batch = take() { return batch.isEmpty ? nil : batch }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -75,7 +77,8 @@ final class EventQueue: Sendable {
     private func take() -> [OrchestrationEvent]? {
         state.withLock { state in
             if !state.pending.isEmpty {
-                var batch: [OrchestrationEvent] = []
+                var batch = state.spare
+                state.spare = []
                 swap(&batch, &state.pending)
                 return batch
             }
@@ -83,9 +86,12 @@ final class EventQueue: Sendable {
         }
     }
 
-    /// Records that the consumer has finished handling `count` more events.
-    func markHandled(_ count: Int) {
-        let ready: [CheckedContinuation<Void, Never>] = state.withLock { state in
+    /// Records that the consumer has finished handling `batch`, and keeps its storage for reuse.
+    func markHandled(_ batch: consuming [OrchestrationEvent]) {
+        let count = batch.count
+        batch.removeAll(keepingCapacity: true)
+        let ready: [CheckedContinuation<Void, Never>] = state.withLock { [batch] state in
+            if state.spare.capacity < batch.capacity { state.spare = batch }
             state.handled += count
             let handled = state.handled
             let ready = state.idleWaiters.filter { $0.target <= handled }.map(\.continuation)

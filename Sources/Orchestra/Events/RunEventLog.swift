@@ -14,10 +14,10 @@ final class RunEventLog: Sendable {
 
     init() {}
 
-    func append(_ event: OrchestrationEvent) {
+    func append(contentsOf events: [OrchestrationEvent]) {
         let readers: [CheckedContinuation<Void, Never>] = state.withLock { state in
             guard !state.finished else { return [] }
-            state.events.append(event)
+            state.events.append(contentsOf: events)
             if state.readers.isEmpty { return [] }
             defer { state.readers.removeAll() }
             return Array(state.readers.values)

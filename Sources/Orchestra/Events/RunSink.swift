@@ -1,8 +1,12 @@
 import Synchronization
 
 /// Where one run's events go: the run's own log (runs started with `start`) and the hub.
+///
+/// The engine buffers a transition's events in an ``EventBuffer`` it owns and hands them over
+/// together before the next state runs; chunks come from inside states, possibly from child
+/// tasks, and go through ``publishChunk(_:)`` at once.
 final class RunSink: Sendable {
-    private let hub: EventHub
+    let hub: EventHub
     let log: RunEventLog?
     private let ended = Atomic<Bool>(false)
 
@@ -14,24 +18,63 @@ final class RunSink: Sendable {
     /// Whether an event published now would reach anyone; cheap enough to ask per event.
     var isListened: Bool { log != nil || hub.hasSubscribers }
 
-    func publish(_ event: OrchestrationEvent) {
-        if event.isChunk && ended.load(ordering: .acquiring) { return }
-        log?.append(event)
-        if hub.hasSubscribers { hub.publish(event) }
+    /// Publishes a chunk from inside a state, at once; dropped after the run has ended.
+    func publishChunk(_ event: OrchestrationEvent) {
+        guard !ended.load(ordering: .acquiring) else { return }
+        log?.append(contentsOf: [event])
+        guard hub.hasSubscribers else { return }
+        var snapshot = (version: -1, queues: [EventQueue]())
+        for queue in hub.subscribers(&snapshot) {
+            queue.append(contentsOf: [event])
+        }
     }
 
-    /// Publishes the run's last event and closes the run's log.
-    func finish(with event: OrchestrationEvent) {
+    /// Marks the run as ended, so that late chunks are dropped.
+    func end() {
         ended.store(true, ordering: .releasing)
-        log?.append(event)
-        log?.finish()
-        if hub.hasSubscribers { hub.publish(event) }
     }
 }
 
-extension OrchestrationEvent {
-    var isChunk: Bool {
-        if case .chunk = kind { return true }
-        return false
+/// The events of the run's current transition, owned by the run's task (a local of the engine,
+/// so no lock and no dynamic exclusivity check per event), handed over once per transition.
+///
+/// Handing over before each state's `invoke` means a live subscriber sees a state start before
+/// the state does any work, while a tight loop pays one hand-over per transition, not per event.
+struct EventBuffer {
+    private var pending: [OrchestrationEvent] = []
+    private var subscribers = (version: -1, queues: [EventQueue]())
+
+    init() {
+        pending.reserveCapacity(4)
+    }
+
+    /// Buffers an event when anyone listens; `kind` is only built then.
+    @inline(__always)
+    mutating func append(
+        _ sink: RunSink, _ run: RunID, _ step: Int, _ state: String, _ time: Duration,
+        _ kind: @autoclosure () -> OrchestrationEvent.Kind
+    ) {
+        guard sink.isListened else { return }
+        pending.append(OrchestrationEvent(run: run, step: step, state: state, timestamp: time, kind: kind()))
+    }
+
+    /// Hands the buffered events to the run's log and to every subscriber.
+    mutating func flush(to sink: RunSink) {
+        guard !pending.isEmpty else { return }
+        sink.log?.append(contentsOf: pending)
+        if sink.hub.hasSubscribers {
+            for queue in sink.hub.subscribers(&subscribers) {
+                queue.append(contentsOf: pending)
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Hands over the run's last event with anything still buffered, and closes the run's log.
+    mutating func finish(with event: OrchestrationEvent, to sink: RunSink) {
+        sink.end()
+        pending.append(event)
+        flush(to: sink)
+        sink.log?.finish()
     }
 }

@@ -71,7 +71,7 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// - Parameter input: The start state's input.
     /// - Returns: The exit state's output.
     /// - Throws: ``OrchestrationError``, saying why the run did not complete.
-    public nonisolated func run(_ input: Input) async throws(OrchestrationError) -> Output {
+    @concurrent public nonisolated func run(_ input: Input) async throws(OrchestrationError) -> Output {
         try await engine.run(input, id: RunID(), log: nil).result.get()
     }
 
@@ -112,25 +112,33 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// - Returns: The subscription, to remove the hook or wait for it to catch up.
     @discardableResult
     public nonisolated func onEvent(
-        _ hook: @escaping @Sendable (OrchestrationEvent) async throws -> Void
+        _ hook: nonisolated(nonsending) @escaping @Sendable (OrchestrationEvent) async throws -> Void
     ) -> EventSubscription {
         let queue = EventQueue()
         hub.add(queue, isHook: true)
-        let onFailure = options.onHookFailure
-        Task {
-            while let batch = await queue.nextBatch() {
-                for event in batch {
-                    do {
-                        try await hook(event)
-                    } catch {
-                        let failure = HookFailure(event: event, error: error)
-                        if let onFailure { onFailure(failure) } else { Self.report(failure) }
-                    }
-                }
-                queue.markHandled(batch.count)
-            }
-        }
+        let onFailure = options.onHookFailure ?? Self.report
+        Task { await Self.deliver(queue, to: hook, onFailure: onFailure) }
         return EventSubscription(hub: hub, queue: queue)
+    }
+
+    /// The hook's own task: hands it every batch, one event at a time, until the queue closes.
+    ///
+    /// `nonsending` so that awaiting the hook does not hop executors once per event.
+    private nonisolated(nonsending) static func deliver(
+        _ queue: EventQueue,
+        to hook: nonisolated(nonsending) @Sendable (OrchestrationEvent) async throws -> Void,
+        onFailure: @Sendable (HookFailure) -> Void
+    ) async {
+        while let batch = await queue.nextBatch() {
+            for index in batch.indices {
+                do {
+                    try await hook(batch[index])
+                } catch {
+                    onFailure(HookFailure(event: batch[index], error: error))
+                }
+            }
+            queue.markHandled(batch)
+        }
     }
 
     /// Waits until every hook has handled every event published before the call — for example
@@ -148,7 +156,7 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
         engine.validation.diagnostics(start: engine.start, exit: engine.exit)
     }
 
-    private static func report(_ failure: HookFailure) {
+    @Sendable private static func report(_ failure: HookFailure) {
         FileHandle.standardError.write(Data("Orchestra: \(failure)\n".utf8))
     }
 }

@@ -13,20 +13,17 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
     /// Runs the machine on `input` to its end. Never throws: the outcome is in the result.
     ///
     /// - Parameter log: The run's own event log, for runs started with `start`; those always keep a record.
-    func run(_ input: Input, id: RunID, log: RunEventLog?) async -> RunFinish<Output> {
+    nonisolated(nonsending) func run(_ input: Input, id: RunID, log: RunEventLog?) async -> RunFinish<Output> {
         let sink = RunSink(hub: hub, log: log)
         let recording = options.recordsRuns || log != nil
         var record = RunRecord(runID: id, startedAt: Date())
-        let runStart = recording || sink.isListened ? clock.now() : .zero
+        var events = EventBuffer()
+        // Times are read once per transition: a state's finish is the next state's start.
+        var now: Duration = recording || sink.isListened ? clock.now() : .zero
+        let runStart = now
         let startName = start.stateName
+        events.append(sink, id, 0, startName, now, .runStarted)
 
-        func publish(_ step: Int, _ state: String, _ time: Duration?, _ kind: @autoclosure () -> OrchestrationEvent.Kind) {
-            guard sink.isListened else { return }
-            let event = OrchestrationEvent(run: id, step: step, state: state, timestamp: time ?? clock.now(), kind: kind())
-            sink.publish(event)
-        }
-
-        publish(0, startName, runStart, .runStarted)
         var machine = RunStateMachine(runID: id, exit: exit, exitName: exit.stateName, stepLimit: options.stepLimit)
         var action: RunStateMachine.Action
         if options.validatesGraph, let invalid = validation.failure(start: start, exit: exit, runID: id) {
@@ -34,23 +31,25 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
         } else {
             action = machine.begin(at: start, named: startName, input: input, isCancelled: Task.isCancelled)
         }
-        let memory = RunMemory()
+        let scope = RunScope(runID: id, clock: clock, sink: sink)
 
         while true {
             switch action {
             case .execute(let node, let value, let step):
                 let name = machine.stateName
                 let timed = recording || sink.isListened
-                let started = timed ? clock.now() : nil
-                publish(step, name, started, .stateStarted)
+                let started = now
+                events.append(sink, id, step, name, started, .stateStarted)
                 if recording {
-                    record.steps.append(.init(step: step, state: name, start: (started ?? runStart) - runStart, duration: nil))
+                    record.steps.append(.init(step: step, state: name, start: started - runStart, duration: nil))
                 }
-                let context = RunContext(runID: id, step: step, state: name, memory: memory, runClock: clock, sink: sink)
+                events.flush(to: sink)
+                let context = RunContext(scope: scope, step: step, state: name)
                 do {
                     let result = try await node.execute(value, context: context, clock: timed ? clock : nil)
-                    let duration = started.map { (result.finishedAt ?? clock.now()) - $0 }
-                    publish(step, name, result.finishedAt, .stateCompleted(duration: duration ?? .zero))
+                    now = result.finishedAt ?? now
+                    let duration = now - started
+                    events.append(sink, id, step, name, now, .stateCompleted(duration: duration))
                     action = machine.stateReturned(
                         node, result: result, nextName: { $0.stateName }, isCancelled: Task.isCancelled
                     )
@@ -65,19 +64,19 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                         }
                     }
                     if let next {
-                        publish(step, name, result.finishedAt, .transition(to: next))
+                        events.append(sink, id, step, name, now, .transition(to: next))
                     }
                 } catch {
-                    let now = timed ? clock.now() : nil
+                    if timed { now = clock.now() }
                     action = machine.stateThrew(error, isCancelled: Task.isCancelled)
                     if recording {
                         record.updateLastStep { step in
                             step.failed = true
-                            if let now, let started { step.duration = now - started }
+                            step.duration = now - started
                         }
                     }
                     if case .fail(let failure) = action {
-                        publish(step, name, now, .stateFailed(failure))
+                        events.append(sink, id, step, name, now, .stateFailed(failure))
                     }
                 }
             case .complete(let output):
@@ -86,13 +85,15 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                     continue
                 }
                 record.status = .completed
-                finish(sink, &record, machine, runStart, recording) { .runCompleted($0) }
+                finish(sink, &events, &record, machine, runStart, recording) { .runCompleted($0) }
                 return RunFinish(result: .success(typed), record: record)
             case .fail(let error):
                 let cancelled = error.code == .cancelled
                 record.status = cancelled ? .cancelled : .failed
                 record.error = RunRecord.ErrorSummary(error)
-                finish(sink, &record, machine, runStart, recording) { cancelled ? .runCancelled($0) : .runFailed(error, $0) }
+                finish(sink, &events, &record, machine, runStart, recording) {
+                    cancelled ? .runCancelled($0) : .runFailed(error, $0)
+                }
                 return RunFinish(result: .failure(error), record: record)
             }
         }
@@ -102,6 +103,7 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
     @discardableResult
     private func finish(
         _ sink: RunSink,
+        _ events: inout EventBuffer,
         _ record: inout RunRecord,
         _ machine: RunStateMachine,
         _ runStart: Duration,
@@ -113,7 +115,7 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
         let event = OrchestrationEvent(
             run: record.runID, step: machine.step, state: machine.stateName, timestamp: end, kind: kind(record)
         )
-        sink.finish(with: event)
+        events.finish(with: event, to: sink)
         return end
     }
 }

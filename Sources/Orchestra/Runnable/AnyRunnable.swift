@@ -34,7 +34,9 @@ open class AnyRunnable<Input: Sendable>: @unchecked Sendable {
         }
     }
 
-    func executeTyped(_ input: Input, context: RunContext, clock: RunClock?) async throws -> StepResult {
+    nonisolated(nonsending) func execute(
+        _ input: any Sendable, context: RunContext, clock: RunClock?
+    ) async throws -> StepResult {
         // Every AnyRunnable is a Runnable (the initializer is internal), which overrides this.
         throw OrchestrationError.internalInconsistency("AnyRunnable '\(name)' is not a Runnable")
     }
@@ -44,13 +46,4 @@ open class AnyRunnable<Input: Sendable>: @unchecked Sendable {
 
 extension AnyRunnable: StateNode {
     var stateName: String { name }
-
-    func execute(_ input: any Sendable, context: RunContext, clock: RunClock?) async throws -> StepResult {
-        guard let typed = input as? Input else {
-            throw OrchestrationError.internalInconsistency(
-                "state '\(name)' received a \(type(of: input)) where it expects \(Input.self)"
-            )
-        }
-        return try await executeTyped(typed, context: context, clock: clock)
-    }
 }

@@ -27,8 +27,10 @@ import Synchronization
 /// not run on the main actor.
 open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unchecked Sendable {
     // @unchecked: `advancers` is behind a Mutex and `body` is an immutable @Sendable closure.
-    private let advancers = Mutex<[AdvancerEntry<Output>]>([])
-    private let body: (@Sendable (Input, RunContext) async throws -> Output)?
+    // Advancers are stored erased (not as [AdvancerEntry<Output>]) so that the step, which runs as
+    // unspecialized generic code, does not look up generic metadata at run time on every visit.
+    private let advancers = Mutex<[ErasedAdvancer]>([])
+    private let body: (nonisolated(nonsending) @Sendable (Input, RunContext) async throws -> Output)?
 
     /// Creates a runnable for a subclass that overrides ``invoke(_:context:)``.
     ///
@@ -48,7 +50,10 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
     /// - Parameters:
     ///   - name: The state's name, used by events, records and graphs.
     ///   - body: The work of the state. It receives the input and the run's context.
-    public init(_ name: String, _ body: @escaping @Sendable (Input, RunContext) async throws -> Output) {
+    public init(
+        _ name: String,
+        _ body: nonisolated(nonsending) @escaping @Sendable (Input, RunContext) async throws -> Output
+    ) {
         self.body = body
         super.init(stateName: name)
     }
@@ -66,7 +71,7 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
     ///   - context: The run's id, step, memory, clock and event emitter.
     /// - Returns: The state's output, handed to its advancers.
     /// - Throws: Any error; it fails the run unless a resilience policy handles it.
-    open func invoke(_ input: Input, context: RunContext) async throws -> Output {
+    nonisolated(nonsending) open func invoke(_ input: Input, context: RunContext) async throws -> Output {
         guard let body else {
             throw RunnableNotImplemented(state: name, type: Self.typeName(of: self))
         }
@@ -75,12 +80,30 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
 
     /// Adds an advancer entry; entries are tried in the order they were added.
     func addAdvancer(_ make: (Int) -> AdvancerEntry<Output>) {
-        advancers.withLock { $0.append(make($0.count)) }
+        advancers.withLock { entries in
+            let entry = make(entries.count)
+            let typed = entry.decide
+            entries.append(
+                ErasedAdvancer(index: entry.index, edge: entry.edge) { output in
+                    guard let output = output as? Output else {
+                        throw OrchestrationError.internalInconsistency("an advancer received another state's output")
+                    }
+                    return try typed(output)
+                }
+            )
+        }
         GraphVersion.bump()
     }
 
-    override func executeTyped(_ input: Input, context: RunContext, clock: RunClock?) async throws -> StepResult {
-        let output = try await invoke(input, context: context)
+    nonisolated(nonsending) override func execute(
+        _ input: any Sendable, context: RunContext, clock: RunClock?
+    ) async throws -> StepResult {
+        guard let typed = input as? Input else {
+            throw OrchestrationError.internalInconsistency(
+                "state '\(context.state)' received a \(type(of: input)) where it expects \(Input.self)"
+            )
+        }
+        let output: any Sendable = try await invoke(typed, context: context)
         let finishedAt = clock?.now()
         let entries = advancers.withLock { $0 }
         for entry in entries {
