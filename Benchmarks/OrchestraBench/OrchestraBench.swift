@@ -3,9 +3,9 @@ import Orchestra
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `orchestra-bench`: Orchestra's own overhead on the workloads of the peers' benchmark
@@ -134,7 +134,9 @@ struct Result {
     var row: String {
         let wall = wallMilliseconds.map { String(format: "%9.1f", $0) } ?? "        -"
         return workload.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
-            + String(format: " %9.3f   %7.3f %7.3f %8.3f ", median, perTransition.min() ?? 0, perTransition.max() ?? 0, cpuMedian)
+            + String(
+                format: " %9.3f   %7.3f %7.3f %8.3f ", median, perTransition.min() ?? 0, perTransition.max() ?? 0,
+                cpuMedian)
             + wall + String(format: "   %8.1f", peakRSS)
             + (rssGrowth.map { String(format: " (+%.1f)", $0) } ?? "")
     }
@@ -275,11 +277,11 @@ enum Memory {
     static func peakMiB() -> Double {
         var usage = rusage()
         #if canImport(Darwin)
-        getrusage(RUSAGE_SELF, &usage)
-        return Double(usage.ru_maxrss) / 1_048_576
+            getrusage(RUSAGE_SELF, &usage)
+            return Double(usage.ru_maxrss) / 1_048_576
         #else
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_maxrss) / 1024
         #endif
     }
 
@@ -287,9 +289,9 @@ enum Memory {
     static func cpuSeconds() -> Double {
         var usage = rusage()
         #if canImport(Darwin)
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #else
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
         #endif
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1_000_000 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)

@@ -45,5 +45,11 @@ struct ConcurrencyTests {
         let ids = (0..<100_000).map { _ in RunID() }
         #expect(Set(ids).count == ids.count)
         #expect(Set(ids.map(\.uuid)).count == ids.count)
+        // Well-formed version-4 UUIDs: the version nibble is 4 and the variant bits are 10.
+        for id in ids.prefix(1000) {
+            let bytes = id.uuid.uuid
+            #expect(bytes.6 >> 4 == 4)
+            #expect(bytes.8 >> 6 == 0b10)
+        }
     }
 }

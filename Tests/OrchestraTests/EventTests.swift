@@ -130,7 +130,8 @@ struct EventTests {
         #expect(seen.count == 8)  // runStarted, stateStarted, stateCompleted, runCompleted × 2
         let reported = failures.withLock { $0 }
         #expect(reported.count == 2)
-        #expect(reported.allSatisfy { ($0.error as? Boom)?.reason == "hook bug" && $0.event.kind.name == "stateStarted" })
+        #expect(
+            reported.allSatisfy { ($0.error as? Boom)?.reason == "hook bug" && $0.event.kind.name == "stateStarted" })
     }
 
     @Test("a cancelled hook stops receiving events")

@@ -91,10 +91,12 @@ struct FailureTests {
     func convertThrows() async throws {
         let a = Add(1, name: "Parse")
         let b = lengthOf("Next")
-        a.advance(to: b, convert: { n -> String in
-            if n > 0 { throw Boom(reason: "bad number") }
-            return "\(n)"
-        })
+        a.advance(
+            to: b,
+            convert: { n -> String in
+                if n > 0 { throw Boom(reason: "bad number") }
+                return "\(n)"
+            })
         let error = try #require(await Orchestration(start: a, exit: b).start(0).result.orchestrationError)
         #expect(error.code == .conversionFailed)
         #expect(error.state == "Parse")

@@ -1,5 +1,6 @@
-@testable import Orchestra
 import Testing
+
+@testable import Orchestra
 
 /// The run's decisions as a pure function: no `async`, no events, no clock.
 @Suite("RunStateMachine")
@@ -47,7 +48,9 @@ struct RunStateMachineTests {
     func noMatch() {
         var m = machine()
         _ = m.begin(at: a, named: "a", input: 0, isCancelled: false)
-        guard case .fail(let error) = m.stateReturned(a, result: result(.noMatch), nextName: { _ in "" }, isCancelled: false)
+        guard
+            case .fail(let error) = m.stateReturned(
+                a, result: result(.noMatch), nextName: { _ in "" }, isCancelled: false)
         else {
             Issue.record("expected a dead end")
             return
@@ -55,7 +58,9 @@ struct RunStateMachineTests {
         #expect(error.code == .deadEnd)
         var atExit = machine()
         _ = atExit.begin(at: b, named: "b", input: 0, isCancelled: false)
-        guard case .complete(let output) = atExit.stateReturned(b, result: result(.noMatch), nextName: { _ in "" }, isCancelled: false)
+        guard
+            case .complete(let output) = atExit.stateReturned(
+                b, result: result(.noMatch), nextName: { _ in "" }, isCancelled: false)
         else {
             Issue.record("expected completion")
             return
@@ -72,7 +77,8 @@ struct RunStateMachineTests {
             Issue.record("step 2 is within the limit")
             return
         }
-        guard case .fail(let error) = m.stateReturned(a, result: advance, nextName: { _ in "a" }, isCancelled: false) else {
+        guard case .fail(let error) = m.stateReturned(a, result: advance, nextName: { _ in "a" }, isCancelled: false)
+        else {
             Issue.record("step 3 exceeds the limit")
             return
         }
@@ -84,7 +90,9 @@ struct RunStateMachineTests {
     func cancellationAndErrors() {
         var m = machine()
         _ = m.begin(at: a, named: "a", input: 0, isCancelled: false)
-        guard case .fail(let cancelled) = m.stateReturned(a, result: result(.noMatch), nextName: { _ in "" }, isCancelled: true)
+        guard
+            case .fail(let cancelled) = m.stateReturned(
+                a, result: result(.noMatch), nextName: { _ in "" }, isCancelled: true)
         else {
             Issue.record("expected cancellation")
             return

@@ -81,7 +81,8 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                 }
             case .complete(let output):
                 guard let typed = output as? Output else {
-                    action = .fail(.internalInconsistency("the exit state returned \(type(of: output)), not \(Output.self)"))
+                    action = .fail(
+                        .internalInconsistency("the exit state returned \(type(of: output)), not \(Output.self)"))
                     continue
                 }
                 record.status = .completed

@@ -82,7 +82,8 @@ extension Runnable {
                 index: index,
                 edge: .init(advancer: index, label: advancer.label, targets: targets, mayExit: false)
             ) { output in
-                guard try AdvancerFailure.wrap(.condition, advancer: index, { try advancer.shouldAdvance(output) }) else {
+                guard try AdvancerFailure.wrap(.condition, advancer: index, { try advancer.shouldAdvance(output) })
+                else {
                     return nil
                 }
                 let value = try AdvancerFailure.wrap(.conversion, advancer: index) { try advancer.convert(output) }

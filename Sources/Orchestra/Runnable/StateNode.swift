@@ -6,7 +6,8 @@ protocol StateNode: AnyObject, Sendable {
     /// The state's name at this moment (see ``AnyRunnable/name``).
     var stateName: String { get }
     /// Runs the state on `input` and evaluates its advancers on the output.
-    nonisolated(nonsending) func execute(_ input: any Sendable, context: RunContext, clock: RunClock?) async throws -> StepResult
+    nonisolated(nonsending) func execute(_ input: any Sendable, context: RunContext, clock: RunClock?) async throws
+        -> StepResult
     /// The advancers' declared edges, in the order they are tried.
     var declaredEdges: [DeclaredEdge] { get }
 }
