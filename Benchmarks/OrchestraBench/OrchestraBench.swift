@@ -157,11 +157,10 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
         let machine = workload == .chain10 ? Machines.chain(10, yielding: false) : Machines.loop(to: 1000)
         let orchestration = Orchestration(
             start: machine.start, exit: machine.exit,
-            options: .init(stepLimit: 2_000, recordsRuns: ProcessInfo.processInfo.environment["REC"] == "1")
+            options: .init(stepLimit: 2_000, recordsRuns: settings.events)
         )
         let counter = Counter()
-        let hook = ProcessInfo.processInfo.environment["HOOK"] == "1"
-        if hook { orchestration.onEvent { _ in counter.add() } }
+        if settings.events { orchestration.onEvent { _ in counter.add() } }
         let transitions = workload == .chain10 ? 10 : 1000
         let eventsPerRun = 1 + 3 * transitions
         // Calibrate: about one second per repetition (a tenth with --quick).
@@ -184,9 +183,14 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             let clock = ContinuousClock()
             let start = clock.now
             _ = try await timeRuns(orchestration, runs)
-            if hook { await orchestration.waitForHooks() }
+            if settings.events { await orchestration.waitForHooks() }
             let elapsed = start.duration(to: clock.now)
-            _ = before; _ = eventsPerRun
+            if settings.events {
+                let received = counter.value.load(ordering: .relaxed) - before
+                guard received == runs * eventsPerRun else {
+                    throw BenchError("the hook received \(received) events, expected \(runs * eventsPerRun)")
+                }
+            }
             samples.append(elapsed.microseconds / Double(runs * transitions))
             cpu.append((Memory.cpuSeconds() - cpuStart) * 1_000_000 / Double(runs * transitions))
         }
@@ -202,6 +206,7 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
         let counter = Counter()
         if settings.events { orchestration.onEvent { _ in counter.add() } }
         _ = try await orchestration.run(0)
+        if settings.events { await orchestration.waitForHooks() }  // the warm-up's events are not a rep's
         let baseline = Memory.currentMiB()
         var samples: [Double] = []
         var walls: [Double] = []
