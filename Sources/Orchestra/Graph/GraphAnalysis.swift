@@ -144,21 +144,33 @@ struct GraphAnalysis {
 
 /// The last validation of one machine, reused until the graph version changes.
 final class ValidationCache: Sendable {
-    private let cached = Mutex<(version: UInt64, diagnostics: [GraphDiagnostic])?>(nil)
+    private struct Entry {
+        var version: UInt64
+        var diagnostics: [GraphDiagnostic]
+        /// The error-level diagnostics, kept apart so that a run's check allocates nothing.
+        var errors: [GraphDiagnostic]
+    }
+
+    private let cached = Mutex<Entry?>(nil)
 
     init() {}
 
-    func diagnostics(start: any StateNode, exit: any StateNode) -> [GraphDiagnostic] {
+    private func entry(start: any StateNode, exit: any StateNode) -> Entry {
         let version = GraphVersion.current
-        if let hit = cached.withLock({ $0 }), hit.version == version { return hit.diagnostics }
+        if let hit = cached.withLock({ $0 }), hit.version == version { return hit }
         let diagnostics = GraphAnalysis(start: start, exit: exit).diagnostics()
-        cached.withLock { $0 = (version, diagnostics) }
-        return diagnostics
+        let fresh = Entry(version: version, diagnostics: diagnostics, errors: diagnostics.filter { $0.severity == .error })
+        cached.withLock { $0 = fresh }
+        return fresh
+    }
+
+    func diagnostics(start: any StateNode, exit: any StateNode) -> [GraphDiagnostic] {
+        entry(start: start, exit: exit).diagnostics
     }
 
     /// The error a run fails with when the graph has error-level diagnostics, else `nil`.
     func failure(start: any StateNode, exit: any StateNode, runID: RunID) -> OrchestrationError? {
-        let errors = diagnostics(start: start, exit: exit).filter { $0.severity == .error }
+        let errors = entry(start: start, exit: exit).errors
         guard let first = errors.first else { return nil }
         let all = errors.map(\.message).joined(separator: "; ")
         return OrchestrationError(

@@ -17,6 +17,8 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
         let sink = RunSink(hub: hub, log: log)
         let recording = options.recordsRuns || log != nil
         var record = RunRecord(runID: id, startedAt: Date())
+        // Growing the steps by doubling would reallocate, and copy every step, several times per run.
+        if recording { record.steps.reserveCapacity(16) }
         var events = EventBuffer()
         // Times are read once per transition: a state's finish is the next state's start.
         var now: Duration = recording || sink.isListened ? clock.now() : .zero
