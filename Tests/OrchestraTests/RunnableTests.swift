@@ -18,6 +18,15 @@ struct RunnableTests {
         #expect(try await Orchestration(double).run(21) == 42)
     }
 
+    @Test("a subclass that passes a closure to super.init and overrides invoke runs its override")
+    func overrideWinsOverClosure() async throws {
+        final class Both: Runnable<Int, Int>, @unchecked Sendable {
+            init() { super.init("Both") { n, _ in n + 1 } }
+            override func invoke(_ input: Int, context: RunContext) async throws -> Int { input * 100 }
+        }
+        #expect(try await Orchestration(Both()).run(2) == 200)
+    }
+
     @Test("a name can be given at init or set later, and events and records use it")
     func names() async throws {
         let first = Add(1, name: "first")

@@ -9,11 +9,12 @@ struct AdvancerEntry<Output: Sendable>: Sendable {
 }
 
 /// An advancer as the step stores it: no generic parameter, so reading and iterating the list
-/// needs no generic metadata at run time. Its closure casts the erased output back, once.
+/// needs no generic metadata at run time. Its closure reads the output from a pointer to the
+/// owning runnable's `Output` (see `Runnable.addAdvancer`), so deciding needs no dynamic cast.
 struct ErasedAdvancer: Sendable {
     var index: Int
     var edge: DeclaredEdge
-    var decide: @Sendable (any Sendable) throws -> Decision?
+    var decide: @Sendable (UnsafeRawPointer) throws -> Decision?
 }
 
 extension AdvancerFailure {

@@ -36,7 +36,8 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
         let scope = RunScope(runID: id, clock: clock, sink: sink)
 
         while true {
-            switch action {
+            // Consumed, so binding the payload moves the state and its input instead of copying them.
+            switch consume action {
             case .execute(let node, let value, let step):
                 let name = machine.stateName
                 let timed = recording || sink.isListened
