@@ -8,13 +8,29 @@ struct AdvancerEntry<Output: Sendable>: Sendable {
     var decide: @Sendable (Output) throws -> Decision?
 }
 
-/// An advancer as the step stores it: no generic parameter, so reading and iterating the list
-/// needs no generic metadata at run time. Its closure reads the output from a pointer to the
-/// owning runnable's `Output` (see `Runnable.addAdvancer`), so deciding needs no dynamic cast.
-struct ErasedAdvancer: Sendable {
-    var index: Int
-    var edge: DeclaredEdge
-    var decide: @Sendable (UnsafeRawPointer) throws -> Decision?
+/// A runnable's advancers as the step stores them: no generic parameter, so reading and
+/// iterating them needs no generic metadata at run time. Each decider reads the output from a
+/// pointer to the owning runnable's `Output` (see `Runnable.addAdvancer`), so deciding needs no
+/// dynamic cast. The edges live apart, so a step copies nothing but the deciders.
+struct AdvancerList: Sendable {
+    typealias Decider = @Sendable (UnsafeRawPointer) throws -> Decision?
+
+    var deciders: [Decider] = []
+    var edges: [DeclaredEdge] = []
+
+    /// Tries `deciders` in order on the output at `output`.
+    static func decide(_ deciders: [Decider], on output: UnsafeRawPointer) -> Result<Decision, AdvancerFailure> {
+        for index in deciders.indices {
+            do {
+                if let decision = try deciders[index](output) { return .success(decision) }
+            } catch let failure as AdvancerFailure {
+                return .failure(failure)
+            } catch {
+                return .failure(AdvancerFailure(phase: .condition, advancer: index, underlying: error))
+            }
+        }
+        return .success(.noMatch)
+    }
 }
 
 extension AdvancerFailure {

@@ -159,7 +159,8 @@ final class ValidationCache: Sendable {
         let version = GraphVersion.current
         if let hit = cached.withLock({ $0 }), hit.version == version { return hit }
         let diagnostics = GraphAnalysis(start: start, exit: exit).diagnostics()
-        let fresh = Entry(version: version, diagnostics: diagnostics, errors: diagnostics.filter { $0.severity == .error })
+        let fresh = Entry(
+            version: version, diagnostics: diagnostics, errors: diagnostics.filter { $0.severity == .error })
         cached.withLock { $0 = fresh }
         return fresh
     }

@@ -30,7 +30,7 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
     // `directBody` once the initializer has returned (it is a `var` only to be set after super.init).
     // Advancers are stored erased (not as [AdvancerEntry<Output>]) so that the step, which runs as
     // unspecialized generic code, does not look up generic metadata at run time on every visit.
-    private let advancers = Mutex<[ErasedAdvancer]>([])
+    private let advancers = Mutex(AdvancerList())
     private let body: (nonisolated(nonsending) @Sendable (Input, RunContext) async throws -> Output)?
     /// `body`, when this object is exactly a closure runnable (not a subclass, which may override
     /// `invoke`): the step then calls it without going through `invoke`, one async frame fewer.
@@ -89,16 +89,15 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
 
     /// Adds an advancer entry; entries are tried in the order they were added.
     func addAdvancer(_ make: (Int) -> AdvancerEntry<Output>) {
-        advancers.withLock { entries in
-            let entry = make(entries.count)
+        advancers.withLock { list in
+            let entry = make(list.edges.count)
             let typed = entry.decide
-            entries.append(
-                // Only this runnable calls its own entries, always with a pointer to its own `Output`,
-                // so reading the output back needs no cast.
-                ErasedAdvancer(index: entry.index, edge: entry.edge) { output in
-                    try typed(output.assumingMemoryBound(to: Output.self).pointee)
-                }
-            )
+            list.edges.append(entry.edge)
+            // Only this runnable calls its own deciders, always with a pointer to its own `Output`,
+            // so reading the output back needs no cast.
+            list.deciders.append { output in
+                try typed(output.assumingMemoryBound(to: Output.self).pointee)
+            }
         }
         GraphVersion.bump()
     }
@@ -108,7 +107,7 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
     ) async throws -> StepResult {
         // A pattern cast, not `as?`: no Optional<Input>, whose metadata unspecialized code would
         // look up at run time on every visit.
-        let output: Output
+        var output: Output
         switch input {
         case let typed as Input:
             if let directBody {
@@ -122,29 +121,20 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
             )
         }
         let finishedAt = clock?.now()
-        let entries = advancers.withLock { $0 }
-        let decision = withUnsafePointer(to: output) { pointer in
-            Self.decide(entries, on: UnsafeRawPointer(pointer))
-        }
+        let deciders = advancers.withLock { $0.deciders }
+        // `&output` hands a pointer to the typed output without a generic `withUnsafePointer` call.
+        let decision = decide(deciders, on: &output)
         return StepResult(output: output, finishedAt: finishedAt, decision: decision)
     }
 
-    /// Tries the advancers in order on the output at `output`, which is this runnable's `Output`.
-    private static func decide(_ entries: [ErasedAdvancer], on output: UnsafeRawPointer) -> Result<Decision, AdvancerFailure> {
-        for entry in entries {
-            do {
-                if let decision = try entry.decide(output) { return .success(decision) }
-            } catch let failure as AdvancerFailure {
-                return .failure(failure)
-            } catch {
-                return .failure(AdvancerFailure(phase: .condition, advancer: entry.index, underlying: error))
-            }
-        }
-        return .success(.noMatch)
+    private func decide(
+        _ deciders: [AdvancerList.Decider], on output: UnsafePointer<Output>
+    ) -> Result<Decision, AdvancerFailure> {
+        AdvancerList.decide(deciders, on: UnsafeRawPointer(output))
     }
 
     override var declaredEdges: [DeclaredEdge] {
-        advancers.withLock { $0.map(\.edge) }
+        advancers.withLock { $0.edges }
     }
 
     private static func typeName(of object: AnyObject) -> String {
