@@ -178,21 +178,11 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
         var samples: [Double] = []
         var cpu: [Double] = []
         for _ in 0..<reps {
-            let before = counter.value.load(ordering: .relaxed)
-            let cpuStart = Memory.cpuSeconds()
-            let clock = ContinuousClock()
-            let start = clock.now
-            _ = try await timeRuns(orchestration, runs)
-            if settings.events { await orchestration.waitForHooks() }
-            let elapsed = start.duration(to: clock.now)
-            if settings.events {
-                let received = counter.value.load(ordering: .relaxed) - before
-                guard received == runs * eventsPerRun else {
-                    throw BenchError("the hook received \(received) events, expected \(runs * eventsPerRun)")
-                }
+            let rep = try await repetition(orchestration, counter, expecting: runs * eventsPerRun, settings) {
+                _ = try await timeRuns(orchestration, runs)
             }
-            samples.append(elapsed.microseconds / Double(runs * transitions))
-            cpu.append((Memory.cpuSeconds() - cpuStart) * 1_000_000 / Double(runs * transitions))
+            samples.append(rep.wall / Double(runs * transitions))
+            cpu.append(rep.cpu / Double(runs * transitions))
         }
         return Result(
             workload: workload, perTransition: samples, cpuPerTransition: cpu, peakRSS: Memory.peakMiB(),
@@ -212,29 +202,19 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
         var walls: [Double] = []
         var cpu: [Double] = []
         for _ in 0..<reps {
-            let before = counter.value.load(ordering: .relaxed)
-            let cpuStart = Memory.cpuSeconds()
-            let clock = ContinuousClock()
-            let start = clock.now
-            try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<1000 {
-                    group.addTask { try await orchestration.run(0) }
-                }
-                for try await output in group where output != 10 {
-                    throw BenchError("a run returned \(output), expected 10")
+            let rep = try await repetition(orchestration, counter, expecting: 1000 * 31, settings) {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<1000 {
+                        group.addTask { try await orchestration.run(0) }
+                    }
+                    for try await output in group where output != 10 {
+                        throw BenchError("a run returned \(output), expected 10")
+                    }
                 }
             }
-            if settings.events { await orchestration.waitForHooks() }
-            let elapsed = start.duration(to: clock.now)
-            if settings.events {
-                let received = counter.value.load(ordering: .relaxed) - before
-                guard received == 1000 * 31 else {
-                    throw BenchError("the hook received \(received) events, expected \(1000 * 31)")
-                }
-            }
-            walls.append(elapsed.microseconds / 1000)
-            samples.append(elapsed.microseconds / 10_000)
-            cpu.append((Memory.cpuSeconds() - cpuStart) * 1_000_000 / 10_000)
+            walls.append(rep.wall / 1000)
+            samples.append(rep.wall / 10_000)
+            cpu.append(rep.cpu / 10_000)
         }
         let peak = Memory.peakMiB()
         return Result(
@@ -243,6 +223,31 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             peakRSS: peak, rssGrowth: max(0, peak - baseline), events: settings.events
         )
     }
+}
+
+/// One timed repetition: runs `body`, waits for the hook to handle every event, and checks that it
+/// received `expected` of them. Returns the wall and CPU time in microseconds.
+nonisolated func repetition(
+    _ orchestration: Orchestration<Int, Int>,
+    _ counter: Counter,
+    expecting expected: Int,
+    _ settings: Settings,
+    _ body: () async throws -> Void
+) async throws -> (wall: Double, cpu: Double) {
+    let before = counter.value.load(ordering: .relaxed)
+    let cpuStart = Memory.cpuSeconds()
+    let clock = ContinuousClock()
+    let start = clock.now
+    try await body()
+    if settings.events { await orchestration.waitForHooks() }
+    let wall = start.duration(to: clock.now).microseconds
+    if settings.events {
+        let received = counter.value.load(ordering: .relaxed) - before
+        guard received == expected else {
+            throw BenchError("the hook received \(received) events, expected \(expected)")
+        }
+    }
+    return (wall, (Memory.cpuSeconds() - cpuStart) * 1_000_000)
 }
 
 nonisolated func timeRuns(_ orchestration: Orchestration<Int, Int>, _ runs: Int) async throws -> Double {
