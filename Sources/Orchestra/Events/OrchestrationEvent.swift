@@ -41,7 +41,8 @@ public struct OrchestrationEvent: Sendable {
         /// The run leaves `state` for the named state.
         case transition(to: String)
         /// A state emitted a value with ``RunContext/emit(_:)``.
-        case chunk(any Sendable)
+        // Indirect: the existential would otherwise double the size of every event.
+        indirect case chunk(any Sendable)
         /// The run ended with an output; the record is the whole run.
         indirect case runCompleted(RunRecord)
         /// The run ended with an error; the record holds everything done before it.

@@ -43,9 +43,6 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                 let timed = recording || sink.isListened
                 let started = now
                 events.append(sink, id, step, name, started, .stateStarted)
-                if recording {
-                    record.steps.append(.init(step: step, state: name, start: started - runStart, duration: nil))
-                }
                 events.flush(to: sink)
                 let context = RunContext(scope: scope, step: step, state: name)
                 do {
@@ -58,13 +55,17 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                     )
                     let next: String? = if case .execute = action { machine.stateName } else { nil }
                     if recording {
-                        record.updateLastStep { step in
-                            step.duration = duration
-                            step.next = next
-                            if case .success(.advance(_, _, _, let label)) = result.decision, next != nil {
-                                step.label = label
-                            }
+                        // One complete step appended, rather than appended at the start and amended.
+                        var label: String?
+                        if next != nil, case .success(.advance(_, _, _, let chosen)) = result.decision {
+                            label = chosen
                         }
+                        record.steps.append(
+                            .init(
+                                step: step, state: name, start: started - runStart, duration: duration, next: next,
+                                label: label
+                            )
+                        )
                     }
                     if let next {
                         events.append(sink, id, step, name, now, .transition(to: next))
@@ -73,10 +74,11 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                     if timed { now = clock.now() }
                     action = machine.stateThrew(error, isCancelled: Task.isCancelled)
                     if recording {
-                        record.updateLastStep { step in
-                            step.failed = true
-                            step.duration = now - started
-                        }
+                        record.steps.append(
+                            .init(
+                                step: step, state: name, start: started - runStart, duration: now - started,
+                                failed: true)
+                        )
                     }
                     if case .fail(let failure) = action {
                         events.append(sink, id, step, name, now, .stateFailed(failure))
@@ -128,11 +130,4 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
 struct RunFinish<Output: Sendable>: Sendable {
     var result: Result<Output, OrchestrationError>
     var record: RunRecord
-}
-
-extension RunRecord {
-    mutating func updateLastStep(_ body: (inout Step) -> Void) {
-        guard !steps.isEmpty else { return }
-        body(&steps[steps.count - 1])
-    }
 }

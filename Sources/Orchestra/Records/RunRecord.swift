@@ -45,7 +45,8 @@ public struct RunRecord: Sendable, Codable, Hashable {
         public var state: String
         /// When the state started, from the run's start.
         public var start: Duration
-        /// How long its `invoke` took; `nil` if the run was stopped before it returned.
+        /// How long its `invoke` took, until it returned or threw; `nil` in a record that was decoded
+        /// without it.
         public var duration: Duration?
         /// The state the run went to next; `nil` for the last step.
         public var next: String?
