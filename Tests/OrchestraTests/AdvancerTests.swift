@@ -76,6 +76,29 @@ struct AdvancerTests {
         #expect(refused.code == .deadEnd)
     }
 
+    @Test("the default convert is judged on the types, so it fails for every output, not only some")
+    func defaultConvertJudgesTypes() async throws {
+        final class Unwrap: Advancer<Int?, Int>, @unchecked Sendable {}
+        let maybe = Runnable<Int, Int?>("Maybe") { n, _ in n == 0 ? nil : n }
+        let exit = Add(0, name: "exit")
+        maybe.advance(with: Unwrap(targets: [exit]))
+        let orchestration = Orchestration(start: maybe, exit: exit)
+        for input in [3, 0] {
+            let error = try #require(await orchestration.start(input).result.orchestrationError)
+            #expect(error.code == .conversionFailed)
+        }
+    }
+
+    @Test("a trailing closure after advance(to:) returning Bool is the condition, as documented")
+    func trailingClosureIsTheCondition() async throws {
+        let check = Runnable<Int, Bool>("check") { n, _ in n > 3 }
+        let use = Runnable<Bool, Int>("use") { flag, _ in flag ? 1 : 0 }
+        check.advance(to: use) { $0 }  // when the output is true
+        let orchestration = Orchestration(start: check, exit: use)
+        #expect(try await orchestration.run(5) == 1)
+        #expect(await orchestration.start(1).result.orchestrationError?.code == .deadEnd)
+    }
+
     @Test("an Advancer subclass relying on defaults it cannot use fails with a message naming what to override")
     func misconfiguredSubclass() async throws {
         final class NoConvert: Advancer<Int, String>, @unchecked Sendable {}

@@ -87,6 +87,28 @@ struct ValidationTests {
         #expect(Orchestration(start: a, exit: b).validate().isEmpty)
     }
 
+    @Test("an exit that always leaves can never complete: an error, and the run refuses to start")
+    func exitAlwaysLeaves() async throws {
+        let a = Add(1, name: "a"), exit = Add(1, name: "exit")
+        a.advance(to: exit)
+        exit.advance(to: a)
+        let orchestration = Orchestration(start: a, exit: exit)
+        let diagnostics = orchestration.validate()
+        #expect(diagnostics.map(\.kind) == [.exitAlwaysLeaves])
+        #expect(diagnostics.first?.severity == .error)
+        #expect(await orchestration.start(0).result.orchestrationError?.code == .invalidGraph)
+    }
+
+    @Test("advancers after one that always decides are reported as never tried")
+    func unreachableAdvancers() {
+        let a = Add(1, name: "a"), b = Add(1, name: "b"), exit = Add(1, name: "exit")
+        a.advance(to: exit).advance(to: b, when: { $0 > 0 })
+        b.advance(to: exit)
+        let diagnostics = Orchestration(start: a, exit: exit).validate()
+        #expect(diagnostics.map(\.kind) == [.unreachableAdvancer])
+        #expect(diagnostics.first?.message.contains("advancer #2 of state 'a' can never be tried") == true)
+    }
+
     @Test("validation is refreshed when an advancer is added after a run")
     func refreshed() async throws {
         let a = Add(1, name: "a"), exit = Add(1, name: "exit")

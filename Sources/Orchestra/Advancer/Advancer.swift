@@ -59,7 +59,9 @@ open class Advancer<Output: Sendable, NextInput: Sendable>: @unchecked Sendable 
     /// - Returns: The next state's input.
     /// - Throws: Any error; it ends the run with code ``OrchestrationError/Code/conversionFailed``.
     open func convert(_ output: Output) throws -> NextInput {
-        guard let same = output as? NextInput else {
+        // Judged on the types, not the value: an `Advancer<Int?, Int>` must fail for every output, not
+        // only for `nil`.
+        guard Output.self == NextInput.self, let same = output as? NextInput else {
             throw AdvancerMisconfigured(
                 advancer: String(describing: type(of: self)),
                 problem: "it does not override convert(_:), and \(Output.self) is not \(NextInput.self)"

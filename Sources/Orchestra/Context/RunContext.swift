@@ -27,10 +27,11 @@ public struct RunContext: Sendable {
     /// ``OrchestrationEvent/Kind/chunk(_:)`` event of this state and step.
     ///
     /// Chunks reach subscribers in the order they were emitted, after this state's
-    /// ``OrchestrationEvent/Kind/stateStarted`` and before its ``OrchestrationEvent/Kind/stateCompleted(duration:)``.
-    /// When nobody listens, emitting costs almost nothing. A chunk emitted after the state has
-    /// returned (from a task it left running) is still delivered while the run is live, and dropped after
-    /// the run has ended.
+    /// ``OrchestrationEvent/Kind/stateStarted`` and — when emitted from the state's own task or its
+    /// child tasks — before its ``OrchestrationEvent/Kind/stateCompleted(duration:)``. When nobody
+    /// listens, emitting costs almost nothing. A chunk from a task the state left running is delivered
+    /// wherever it falls while the run is live (possibly among later states' events), and dropped once
+    /// the run's last event has been published: it never follows it.
     ///
     /// - Parameter chunk: Any `Sendable` value; subscribers cast it back (`event.chunk(as: String.self)`).
     public func emit(_ chunk: some Sendable) {

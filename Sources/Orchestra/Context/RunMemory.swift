@@ -11,15 +11,27 @@ import Synchronization
 /// context.memory[visits, default: 0] += 1
 /// ```
 public final class RunMemory: Sendable {
-    private let values = Mutex<[MemorySlot: any Sendable]>([:])
+    private struct Storage {
+        var values: [MemorySlot: any Sendable] = [:]
+        /// Bumped by every write, so that ``RunMemory/update(_:default:_:)`` can tell whether its
+        /// read is still current.
+        var version = 0
+    }
+
+    private let storage = Mutex(Storage())
 
     /// Creates an empty memory.
     public init() {}
 
     /// The value stored under `key`, or `nil`; setting `nil` removes it.
     public subscript<Value>(key: MemoryKey<Value>) -> Value? {
-        get { values.withLock { $0[key.slot] } as? Value }
-        set { values.withLock { $0[key.slot] = newValue } }
+        get { storage.withLock { $0.values[key.slot] } as? Value }
+        set {
+            storage.withLock {
+                $0.values[key.slot] = newValue
+                $0.version += 1
+            }
+        }
     }
 
     /// The value stored under `key`, or `defaultValue` when there is none.
@@ -31,29 +43,40 @@ public final class RunMemory: Sendable {
         set { self[key] = newValue }
     }
 
-    /// Changes the value under `key` in one atomic step and returns what `body` returns.
+    /// Changes the value under `key` atomically and returns what `body` returns.
+    ///
+    /// `body` works on a copy, outside any lock, so it may itself read or write this memory. The copy
+    /// is stored only if nothing was written to the memory meanwhile; otherwise `body` runs again on
+    /// the newer value. So `body` may run more than once: keep it free of other side effects.
     ///
     /// - Parameters:
     ///   - key: The slot.
     ///   - defaultValue: The value `body` sees when the slot is empty.
-    ///   - body: Mutates the value; it runs while the memory is locked, so keep it short.
-    /// - Returns: What `body` returns.
+    ///   - body: Mutates the value.
+    /// - Returns: What `body` returned on the run whose value was stored.
+    /// - Throws: What `body` throws; nothing is stored then.
     @discardableResult
-    public func update<Value, Result: Sendable>(
+    public func update<Value, Result>(
         _ key: MemoryKey<Value>,
         default defaultValue: Value,
         _ body: (inout Value) throws -> Result
     ) rethrows -> Result {
-        try values.withLock { storage in
-            var value = storage[key.slot] as? Value ?? defaultValue
+        while true {
+            let (version, current) = storage.withLock { ($0.version, $0.values[key.slot]) }
+            var value = current as? Value ?? defaultValue
             let result = try body(&value)
-            storage[key.slot] = value
-            return result
+            let stored = storage.withLock { [value] storage in
+                guard storage.version == version else { return false }
+                storage.values[key.slot] = value
+                storage.version += 1
+                return true
+            }
+            if stored { return result }
         }
     }
 
     /// The names of the keys that currently hold a value, sorted.
     public var keyNames: [String] {
-        values.withLock { $0.keys.map(\.name) }.sorted()
+        storage.withLock { $0.values.keys.map(\.name) }.sorted()
     }
 }

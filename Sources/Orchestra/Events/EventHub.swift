@@ -2,12 +2,23 @@ import Synchronization
 
 /// The orchestration-wide subscribers — hooks and `Orchestration.events` iterators — each with
 /// its own ``EventQueue``, so that a slow one only delays itself.
+///
+/// The hub outlives its orchestration while runs are in flight: it closes (ending every hook's
+/// task and every iterator, after they have drained) once the orchestration has been released
+/// and its last run has finished, so a run started just before the release is still seen whole.
 final class EventHub: Sendable {
+    private struct State {
+        var queues: [EventQueue] = []
+        var hooks: [EventQueue] = []
+        var liveRuns = 0
+        var released = false
+        var closed = false
+    }
+
     private let count = Atomic<Int>(0)
     /// Bumped on every change of the subscriber list, so runs can keep a snapshot of it.
     private let version = Atomic<Int>(0)
-    private let queues = Mutex<[EventQueue]>([])
-    private let hooks = Mutex<[EventQueue]>([])
+    private let state = Mutex(State())
 
     init() {}
 
@@ -18,37 +29,74 @@ final class EventHub: Sendable {
     func subscribers(_ cache: inout (version: Int, queues: [EventQueue])) -> [EventQueue] {
         let current = version.load(ordering: .acquiring)
         if cache.version != current {
-            cache = (current, queues.withLock { $0 })
+            cache = (current, state.withLock { $0.queues })
         }
         return cache.queues
     }
 
+    /// Adds a subscriber; on a closed hub the queue is closed at once, so its consumer ends.
     func add(_ queue: EventQueue, isHook: Bool) {
-        queues.withLock { $0.append(queue) }
-        if isHook { hooks.withLock { $0.append(queue) } }
+        let accepted = state.withLock { state in
+            guard !state.closed else { return false }
+            state.queues.append(queue)
+            if isHook { state.hooks.append(queue) }
+            return true
+        }
+        guard accepted else {
+            queue.close()
+            return
+        }
         count.add(1, ordering: .relaxed)
         version.add(1, ordering: .releasing)
     }
 
     func remove(_ queue: EventQueue) {
-        let removed = queues.withLock { queues in
-            let before = queues.count
-            queues.removeAll { $0 === queue }
-            return before - queues.count
+        let removed = state.withLock { state in
+            let before = state.queues.count
+            state.queues.removeAll { $0 === queue }
+            state.hooks.removeAll { $0 === queue }
+            return before - state.queues.count
         }
-        hooks.withLock { $0.removeAll { $0 === queue } }
-        if removed > 0 { count.subtract(removed, ordering: .relaxed) }
-        version.add(1, ordering: .releasing)
+        if removed > 0 {
+            count.subtract(removed, ordering: .relaxed)
+            version.add(1, ordering: .releasing)
+        }
         queue.close()
     }
 
-    /// Closes every queue: consumers drain what is pending and stop.
-    func closeAll() {
-        let all = queues.withLock { queues in
-            defer { queues.removeAll() }
-            return queues
+    /// A run began; the hub stays open until it ends.
+    func runStarted() {
+        state.withLock { $0.liveRuns += 1 }
+    }
+
+    /// A run published its last event.
+    func runEnded() {
+        let close = state.withLock { state in
+            state.liveRuns -= 1
+            return state.released && state.liveRuns == 0 && !state.closed
         }
-        hooks.withLock { $0.removeAll() }
+        if close { closeAll() }
+    }
+
+    /// The orchestration was released: close now, or when its last run ends.
+    func orchestrationReleased() {
+        let close = state.withLock { state in
+            state.released = true
+            return state.liveRuns == 0 && !state.closed
+        }
+        if close { closeAll() }
+    }
+
+    /// Closes every queue: consumers drain what is pending and stop; later subscribers end at once.
+    private func closeAll() {
+        let all = state.withLock { state in
+            state.closed = true
+            defer {
+                state.queues.removeAll()
+                state.hooks.removeAll()
+            }
+            return state.queues
+        }
         count.store(0, ordering: .relaxed)
         version.add(1, ordering: .releasing)
         for queue in all { queue.close() }
@@ -56,7 +104,7 @@ final class EventHub: Sendable {
 
     /// Waits until every hook has handled every event published before the call.
     func waitForHooks() async {
-        for queue in hooks.withLock({ $0 }) {
+        for queue in state.withLock({ $0.hooks }) {
             await queue.waitUntilHandled()
         }
     }

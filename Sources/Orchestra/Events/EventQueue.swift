@@ -18,7 +18,8 @@ final class EventQueue: Sendable {
         var closed = false
         var published = 0
         var handled = 0
-        var idleWaiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var idleWaiters: [(id: Int, target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var nextWaiter = 0
     }
 
     private let state = Mutex(State())
@@ -101,15 +102,29 @@ final class EventQueue: Sendable {
         for continuation in ready { continuation.resume() }
     }
 
-    /// Waits until the consumer has handled every event appended before this call.
+    /// Waits until the consumer has handled every event appended before this call, or the waiting
+    /// task is cancelled. (From inside the consumer itself it would wait for its own event: it returns
+    /// only when cancelled.)
     func waitUntilHandled() async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state in
-                if state.handled >= state.published { return true }
-                state.idleWaiters.append((state.published, continuation))
-                return false
+        let id = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let done = state.withLock { state in
+                    if state.handled >= state.published || Task.isCancelled { return true }
+                    state.idleWaiters.append((id, state.published, continuation))
+                    return false
+                }
+                if done { continuation.resume() }
             }
-            if done { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let index = state.idleWaiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.idleWaiters.remove(at: index).continuation
+            }
+            waiter?.resume()
         }
     }
 }

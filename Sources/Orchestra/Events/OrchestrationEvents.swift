@@ -2,7 +2,8 @@
 ///
 /// Each iterator is an independent subscriber with its own unbounded queue: it receives every
 /// event published while it exists, in order per run (runs interleave). Iteration ends when the
-/// orchestration is released or the iterating task is cancelled.
+/// iterating task is cancelled, or once the orchestration has been released and its last run
+/// has finished.
 ///
 /// ```swift
 /// Task {

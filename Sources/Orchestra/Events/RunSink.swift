@@ -8,7 +8,9 @@ import Synchronization
 final class RunSink: Sendable {
     let hub: EventHub
     let log: RunEventLog?
-    private let ended = Atomic<Bool>(false)
+    /// Whether the run's last event was published; checked and set under this lock, so that a chunk
+    /// from a task a state left running is either delivered before the last event or dropped.
+    private let ended = Mutex(false)
 
     init(hub: EventHub, log: RunEventLog?) {
         self.hub = hub
@@ -20,18 +22,31 @@ final class RunSink: Sendable {
 
     /// Publishes a chunk from inside a state, at once; dropped after the run has ended.
     func publishChunk(_ event: OrchestrationEvent) {
-        guard !ended.load(ordering: .acquiring) else { return }
-        log?.append(contentsOf: [event])
-        guard hub.hasSubscribers else { return }
-        var snapshot = (version: -1, queues: [EventQueue]())
-        for queue in hub.subscribers(&snapshot) {
-            queue.append(contentsOf: [event])
+        ended.withLock { ended in
+            guard !ended else { return }
+            var snapshot = (version: -1, queues: [EventQueue]())
+            hand([event], subscribers: &snapshot)
         }
     }
 
-    /// Marks the run as ended, so that late chunks are dropped.
-    func end() {
-        ended.store(true, ordering: .releasing)
+    /// Hands events to the run's log and to every subscriber.
+    func hand(_ events: [OrchestrationEvent], subscribers: inout (version: Int, queues: [EventQueue])) {
+        log?.append(contentsOf: events)
+        if hub.hasSubscribers {
+            for queue in hub.subscribers(&subscribers) {
+                queue.append(contentsOf: events)
+            }
+        }
+    }
+
+    /// Publishes the run's last events, closes the run's log, and tells the hub the run is over.
+    func finish(_ events: [OrchestrationEvent], subscribers: inout (version: Int, queues: [EventQueue])) {
+        ended.withLock { ended in
+            ended = true
+            hand(events, subscribers: &subscribers)
+            log?.finish()
+        }
+        hub.runEnded()
     }
 }
 
@@ -61,20 +76,14 @@ struct EventBuffer {
     /// Hands the buffered events to the run's log and to every subscriber.
     mutating func flush(to sink: RunSink) {
         guard !pending.isEmpty else { return }
-        sink.log?.append(contentsOf: pending)
-        if sink.hub.hasSubscribers {
-            for queue in sink.hub.subscribers(&subscribers) {
-                queue.append(contentsOf: pending)
-            }
-        }
+        sink.hand(pending, subscribers: &subscribers)
         pending.removeAll(keepingCapacity: true)
     }
 
     /// Hands over the run's last event with anything still buffered, and closes the run's log.
     mutating func finish(with event: OrchestrationEvent, to sink: RunSink) {
-        sink.end()
         pending.append(event)
-        flush(to: sink)
-        sink.log?.finish()
+        sink.finish(pending, subscribers: &subscribers)
+        pending.removeAll()
     }
 }

@@ -79,6 +79,34 @@ struct GraphAnalysis {
                 )
             }
         }
+        for id in order {
+            guard let node = nodes[id] else { continue }
+            if let decider = node.edges.first(where: \.alwaysDecides), decider.advancer < node.edges.count - 1 {
+                let never = node.edges.filter { $0.advancer > decider.advancer }.map { "#\($0.advancer + 1)" }
+                found.append(
+                    .init(
+                        kind: .unreachableAdvancer, severity: .warning, state: node.name,
+                        message: "advancer\(never.count == 1 ? "" : "s") \(never.joined(separator: ", ")) of state "
+                            + "'\(node.name)' can never be tried: advancer #\(decider.advancer + 1) before "
+                            + "\(never.count == 1 ? "it" : "them") decides for every output; add a condition to it, "
+                            + "or move it last"
+                    )
+                )
+            }
+            if id == exit, let leaver = node.edges.first(where: \.alwaysLeaves),
+                !node.edges.contains(where: { $0.alwaysDecides && $0.advancer < leaver.advancer })
+            {
+                found.append(
+                    .init(
+                        kind: .exitAlwaysLeaves, severity: .error, state: node.name,
+                        message:
+                            "advancer #\(leaver.advancer + 1) of the exit state '\(node.name)' leaves it for every "
+                            + "output, so no run can ever complete; give it a condition (advance(to:when:)) or "
+                            + "decide with route { … } returning .exit when the run is done"
+                    )
+                )
+            }
+        }
         if !fromStart.contains(exit) {
             found.append(
                 .init(

@@ -22,6 +22,10 @@ public struct GraphDiagnostic: Sendable, Hashable, CustomStringConvertible {
         case undeclaredTargets
         /// Two different states share a name, so events and records cannot tell them apart.
         case duplicateName
+        /// The exit state has an advancer that always leaves it, so no run can ever complete.
+        case exitAlwaysLeaves
+        /// An advancer comes after one that decides for every output, so it is never tried.
+        case unreachableAdvancer
     }
 
     /// What was found.

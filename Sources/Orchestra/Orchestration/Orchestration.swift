@@ -60,7 +60,7 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     }
 
     deinit {
-        hub.closeAll()
+        hub.orchestrationReleased()
     }
 
     /// Runs the machine on `input` and returns the exit state's output.
@@ -72,7 +72,8 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// - Returns: The exit state's output.
     /// - Throws: ``OrchestrationError``, saying why the run did not complete.
     @concurrent public nonisolated func run(_ input: Input) async throws(OrchestrationError) -> Output {
-        try await engine.run(input, id: RunID(), log: nil).result.get()
+        hub.runStarted()
+        return try await engine.run(input, id: RunID(), log: nil).result.get()
     }
 
     /// Starts a run in a new task and returns at once with its handle: its id, its events, its
@@ -90,6 +91,7 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
         let id = RunID()
         let log = RunEventLog()
         let engine = engine
+        hub.runStarted()  // now, not when the task begins: the orchestration may be released before that
         let task = Task { await engine.run(input, id: id, log: log) }
         return RunHandle(id: id, task: task, log: log)
     }
@@ -103,6 +105,7 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// a slow hook delays only itself (its queue grows; nothing is dropped), and a hook that
     /// throws is reported to ``OrchestrationOptions/onHookFailure`` and keeps receiving events.
     /// Events reach hooks in batches, at most about a quarter of a millisecond after they happen.
+    /// A hook that captures its own orchestration keeps it alive for good: capture it `weak`.
     ///
     /// ```swift
     /// orchestration.onEvent { event in print(event) }
@@ -142,7 +145,8 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     }
 
     /// Waits until every hook has handled every event published before the call — for example
-    /// before reading what hooks collected about a run that has just returned.
+    /// before reading what hooks collected about a run that has just returned. Returns early if the
+    /// calling task is cancelled. Do not call it from inside a hook: it would wait for that very hook.
     public nonisolated func waitForHooks() async {
         await hub.waitForHooks()
     }

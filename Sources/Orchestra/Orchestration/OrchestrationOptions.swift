@@ -8,7 +8,7 @@ public struct OrchestrationOptions: Sendable {
     /// ``OrchestrationError/Code/stepLimitReached``, naming the limit and the last state.
     /// The default, 10,000, stops a runaway loop quickly while leaving room for long machines.
     public var stepLimit: Int
-    /// The clock for timestamps, durations, and the sleeps of states and policies. Use a manual
+    /// The clock for timestamps, durations, and the sleeps of states. Use a manual
     /// clock in tests (`OrchestraTesting.ManualClock`) so that no test waits on real time.
     public var clock: any Clock<Duration>
     /// Whether runs keep a ``RunRecord`` (handed out on the terminal event and by ``RunHandle/record``).

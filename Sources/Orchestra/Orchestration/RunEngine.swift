@@ -12,6 +12,9 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
 
     /// Runs the machine on `input` to its end. Never throws: the outcome is in the result.
     ///
+    /// The caller must have called ``EventHub/runStarted()`` — at once, before any suspension — so that
+    /// the hub stays open for this run even if the orchestration is released before the run begins.
+    ///
     /// - Parameter log: The run's own event log, for runs started with `start`; those always keep a record.
     nonisolated(nonsending) func run(_ input: Input, id: RunID, log: RunEventLog?) async -> RunFinish<Output> {
         let sink = RunSink(hub: hub, log: log)
@@ -21,7 +24,8 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
         if recording { record.steps.reserveCapacity(16) }
         var events = EventBuffer()
         // Times are read once per transition: a state's finish is the next state's start.
-        var now: Duration = recording || sink.isListened ? clock.now() : .zero
+        var nowIsFresh = recording || sink.isListened
+        var now: Duration = nowIsFresh ? clock.now() : .zero
         let runStart = now
         let startName = start.stateName
         events.append(sink, id, 0, startName, now, .runStarted)
@@ -41,15 +45,21 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
             case .execute(let node, let value, let step):
                 let name = machine.stateName
                 let timed = recording || sink.isListened
+                // `now` is the previous state's end only if that state was timed; a subscriber that
+                // arrived since then needs a fresh reading.
+                if timed, !nowIsFresh { now = clock.now() }
                 let started = now
                 events.append(sink, id, step, name, started, .stateStarted)
                 events.flush(to: sink)
                 let context = RunContext(scope: scope, step: step, state: name)
                 do {
                     let result = try await node.execute(value, context: context, clock: timed ? clock : nil)
-                    now = result.finishedAt ?? now
+                    if let finishedAt = result.finishedAt { now = finishedAt }
+                    nowIsFresh = result.finishedAt != nil
                     let duration = now - started
-                    events.append(sink, id, step, name, now, .stateCompleted(duration: duration))
+                    // A state that started while nobody listened has no measured duration: a subscriber
+                    // that arrived meanwhile sees the run from its transition on.
+                    if timed { events.append(sink, id, step, name, now, .stateCompleted(duration: duration)) }
                     action = machine.stateReturned(
                         node, result: result, nextName: { $0.stateName }, isCancelled: Task.isCancelled
                     )
@@ -67,11 +77,16 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                             )
                         )
                     }
-                    if let next {
+                    if let next, sink.isListened {
+                        if !nowIsFresh {
+                            now = clock.now()
+                            nowIsFresh = true
+                        }
                         events.append(sink, id, step, name, now, .transition(to: next))
                     }
                 } catch {
-                    if timed { now = clock.now() }
+                    nowIsFresh = recording || sink.isListened
+                    if nowIsFresh { now = clock.now() }
                     action = machine.stateThrew(error, isCancelled: Task.isCancelled)
                     if recording {
                         record.steps.append(

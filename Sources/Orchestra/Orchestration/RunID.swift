@@ -4,7 +4,9 @@ import Synchronization
 /// The identity of one run, unique across processes.
 ///
 /// Made from a per-process random seed and a counter, mixed so that ids look random; making
-/// one costs a few nanoseconds (no system call per run).
+/// one costs a few nanoseconds (no system call per run). An id identifies a run; it is not a
+/// secret: ids of one process are predictable from one another, so never treat knowing one as
+/// permission to act on the run.
 public struct RunID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The id as a UUID.
     public let uuid: UUID

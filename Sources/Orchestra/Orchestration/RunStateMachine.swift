@@ -50,6 +50,8 @@ struct RunStateMachine {
         nextName: (any StateNode) -> String,
         isCancelled: Bool
     ) -> Action {
+        // Cancellation wins even over the exit's output: a state that saw cancellation may have returned
+        // early with a placeholder. The record keeps the step either way.
         if isCancelled {
             return .fail(cancelled(during: "after state '\(stateName)' returned"))
         }

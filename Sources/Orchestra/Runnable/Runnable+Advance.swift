@@ -8,11 +8,18 @@ extension Runnable {
     /// - Parameters:
     ///   - next: The next state; its `Input` must be this state's `Output`.
     ///   - label: A short name for the transition, shown in diagnostics and graphs.
-    /// - Returns: This runnable, so that calls can be chained.
+    /// - Returns: This runnable, so that calls can be chained: `a.advance(to: b, when: …).advance(to: c)`
+    ///   adds two advancers to `a` (tried in that order); it does not make a pipeline.
     @discardableResult
     public func advance(to next: AnyRunnable<Output>, label: String? = nil) -> Self {
         addAdvancer { index in
-            AdvancerEntry(index: index, edge: .init(advancer: index, label: label, targets: [next], mayExit: false)) {
+            AdvancerEntry(
+                index: index,
+                edge: .init(
+                    advancer: index, label: label, targets: [next], mayExit: false, alwaysDecides: true,
+                    alwaysLeaves: true
+                )
+            ) {
                 .advance(to: next, value: $0, advancer: index, label: label)
             }
         }
@@ -20,6 +27,10 @@ extension Runnable {
     }
 
     /// Advances to `next` when `condition` holds, passing the output on unchanged.
+    ///
+    /// A trailing closure after `advance(to:)` is this condition when it returns `Bool` and `next`
+    /// takes this state's output — `check.advance(to: use) { !$0 }` reads "advance to `use` when not
+    /// …", even if both sides are `Bool`. Label a conversion: `advance(to: use, convert: { !$0 })`.
     ///
     /// - Parameters:
     ///   - next: The next state; its `Input` must be this state's `Output`.
@@ -56,8 +67,13 @@ extension Runnable {
         convert: @escaping @Sendable (Output) throws -> NextInput
     ) -> Self {
         addAdvancer { index in
-            AdvancerEntry(index: index, edge: .init(advancer: index, label: label, targets: [next], mayExit: false)) {
-                output in
+            AdvancerEntry(
+                index: index,
+                edge: .init(
+                    advancer: index, label: label, targets: [next], mayExit: false,
+                    alwaysDecides: condition == nil, alwaysLeaves: condition == nil
+                )
+            ) { output in
                 if let condition {
                     guard try AdvancerFailure.wrap(.condition, advancer: index, { try condition(output) }) else {
                         return nil
@@ -80,7 +96,10 @@ extension Runnable {
         addAdvancer { index in
             AdvancerEntry(
                 index: index,
-                edge: .init(advancer: index, label: advancer.label, targets: targets, mayExit: false)
+                edge: .init(
+                    advancer: index, label: advancer.label, targets: targets, mayExit: false, alwaysDecides: false,
+                    alwaysLeaves: false
+                )
             ) { output in
                 guard try AdvancerFailure.wrap(.condition, advancer: index, { try advancer.shouldAdvance(output) })
                 else {
@@ -127,8 +146,13 @@ extension Runnable {
         }
         let known: [any StateNode]? = declared.isEmpty ? nil : declared
         addAdvancer { index in
-            AdvancerEntry(index: index, edge: .init(advancer: index, label: label, targets: known, mayExit: true)) {
-                output in
+            AdvancerEntry(
+                index: index,
+                edge: .init(
+                    advancer: index, label: label, targets: known, mayExit: true, alwaysDecides: true,
+                    alwaysLeaves: false
+                )
+            ) { output in
                 let route = try AdvancerFailure.wrap(.route, advancer: index) { try body(output) }
                 switch route.decision {
                 case .advance(let target, let value, _, _):

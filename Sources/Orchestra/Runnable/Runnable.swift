@@ -25,16 +25,22 @@ import Synchronization
 /// properties immutable (`let` of `Sendable` types) or behind a `Mutex`. In a target whose
 /// default isolation is the main actor, mark subclasses `nonisolated` so that `invoke` does
 /// not run on the main actor.
+///
+/// ## Lifetime
+///
+/// A runnable holds its advancers, and an advancer holds the states it leads to. A machine with a
+/// loop is therefore a reference cycle: its states stay alive as long as the process. That is what
+/// a machine built once and reused wants; a machine built per request leaks unless you break the
+/// cycle when done, with ``removeAllAdvancers()`` on its states.
 open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unchecked Sendable {
-    // @unchecked: `advancers` is behind a Mutex; `body` is an immutable @Sendable closure, and so is
-    // `directBody` once the initializer has returned (it is a `var` only to be set after super.init).
+    // @unchecked: `advancers` is behind a Mutex; `body` and `directBody` are immutable @Sendable closures.
     // Advancers are stored erased (not as [AdvancerEntry<Output>]) so that the step, which runs as
     // unspecialized generic code, does not look up generic metadata at run time on every visit.
     private let advancers = Mutex(AdvancerList())
     private let body: (nonisolated(nonsending) @Sendable (Input, RunContext) async throws -> Output)?
     /// `body`, when this object is exactly a closure runnable (not a subclass, which may override
     /// `invoke`): the step then calls it without going through `invoke`, one async frame fewer.
-    private var directBody: (nonisolated(nonsending) @Sendable (Input, RunContext) async throws -> Output)?
+    private let directBody: (nonisolated(nonsending) @Sendable (Input, RunContext) async throws -> Output)?
 
     /// Creates a runnable for a subclass that overrides ``invoke(_:context:)``.
     ///
@@ -60,11 +66,8 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
         _ body: nonisolated(nonsending) @escaping @Sendable (Input, RunContext) async throws -> Output
     ) {
         self.body = body
-        directBody = nil
+        directBody = Self.self == Runnable<Input, Output>.self ? body : nil
         super.init(stateName: name)
-        if type(of: self) == Runnable<Input, Output>.self {
-            directBody = body
-        }
     }
 
     /// The work of the state: turns the input into the output.
@@ -79,12 +82,22 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
     ///   - input: The value the previous state's advancer passed on (or the run's input).
     ///   - context: The run's id, step, memory, clock and event emitter.
     /// - Returns: The state's output, handed to its advancers.
-    /// - Throws: Any error; it fails the run unless a resilience policy handles it.
+    /// - Throws: Any error; it fails the run.
     nonisolated(nonsending) open func invoke(_ input: Input, context: RunContext) async throws -> Output {
         guard let body else {
             throw RunnableNotImplemented(state: name, type: Self.typeName(of: self))
         }
         return try await body(input, context)
+    }
+
+    /// Removes every advancer of this state, so it leads nowhere.
+    ///
+    /// Use it to take apart a machine you built for one job: a machine with a loop is a reference
+    /// cycle (see "Lifetime" above), freed only once its states' advancers are removed. Runs already
+    /// in flight keep the advancers they read; orchestrations re-validate before their next run.
+    public func removeAllAdvancers() {
+        advancers.withLock { $0 = AdvancerList() }
+        GraphVersion.bump()
     }
 
     /// Adds an advancer entry; entries are tried in the order they were added.

@@ -55,4 +55,9 @@ struct DeclaredEdge: Sendable {
     var targets: [any StateNode]?
     /// Whether the advancer may end the run (a `route` that can return `.exit`).
     var mayExit: Bool
+    /// Whether it decides for every output (an unconditional advance, or a `route`), so that the
+    /// advancers after it are never tried.
+    var alwaysDecides: Bool
+    /// Whether it leaves the state for every output (an unconditional advance).
+    var alwaysLeaves: Bool
 }
