@@ -1,3 +1,4 @@
+import Orchestra
 import Synchronization
 
 /// A clock that moves only when a test advances it, so that no test waits on real time.
@@ -40,7 +41,8 @@ public final class ManualClock: Clock, Sendable {
         var now = Instant(offset: .zero)
         var sleepers: [Sleeper] = []
         var nextID = 0
-        var sleeperWaiters: [(id: Int, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        /// Tasks waiting until at least their key's number of tasks are asleep.
+        var sleeperWaiters = Waiters<Int>()
     }
 
     private let state = Mutex(State())
@@ -115,32 +117,11 @@ public final class ManualClock: Clock, Sendable {
     ///
     /// - Parameter count: The number of sleepers to wait for.
     public func waitForSleepers(_ count: Int) async {
-        let id = state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state in
-                    if state.sleepers.count >= count || Task.isCancelled { return true }
-                    state.sleeperWaiters.append((id, count, continuation))
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                guard let index = state.sleeperWaiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.sleeperWaiters.remove(at: index).continuation
-            }
-            waiter?.resume()
-        }
+        await park(on: state, in: \.sleeperWaiters, key: count) { $0.sleepers.count >= count }
     }
 
     private static func readyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
-        let count = state.sleepers.count
-        let ready = state.sleeperWaiters.filter { $0.count <= count }.map(\.continuation)
-        state.sleeperWaiters.removeAll { $0.count <= count }
-        return ready
+        let asleep = state.sleepers.count
+        return state.sleeperWaiters.takeDue { $0 <= asleep }
     }
 }

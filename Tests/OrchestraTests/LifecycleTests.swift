@@ -32,7 +32,7 @@ struct LifecycleTests {
         #expect(recorder.kinds(of: handle.id) == ["runStarted", "stateStarted", "stateCompleted", "runCompleted"])
     }
 
-    @Test("iterating the events of a released orchestration ends instead of waiting forever")
+    @Test("iterating the events of a released orchestration ends instead of waiting forever", .timeLimit(.minutes(1)))
     func iteratorOfReleasedOrchestration() async {
         var events: OrchestrationEvents
         do {
@@ -41,7 +41,6 @@ struct LifecycleTests {
         }
         var iterator = events.makeAsyncIterator()
         #expect(await iterator.next() == nil)
-        _ = events
         events = Orchestration(Add(2)).events  // a hub that closes as soon as its orchestration is released
         var second = events.makeAsyncIterator()
         #expect(await second.next() == nil)
@@ -124,7 +123,10 @@ struct LifecycleTests {
         #expect(weakLoop == nil)
     }
 
-    @Test("waiting for hooks returns when the waiting task is cancelled, even if a hook never finishes")
+    @Test(
+        "waiting for hooks returns when the waiting task is cancelled, even if a hook never finishes",
+        .timeLimit(.minutes(1))
+    )
     func waitForHooksIsCancellable() async throws {
         let orchestration = Orchestration(Add(1))
         let gate = Mutex(false)

@@ -1,7 +1,5 @@
 /// One advancer of a runnable, erased to a decision function over the runnable's output.
 struct AdvancerEntry<Output: Sendable>: Sendable {
-    /// Position in the runnable's advancer list.
-    var index: Int
     /// The declared edge, for validation and graphs.
     var edge: DeclaredEdge
     /// Returns the decision, or `nil` when this advancer does not advance. Errors are `AdvancerFailure`.

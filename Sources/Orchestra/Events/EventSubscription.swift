@@ -3,7 +3,7 @@
 /// Dropping the subscription does not remove the hook: hooks live as long as their
 /// orchestration unless cancelled.
 public struct EventSubscription: Sendable {
-    private let hub: EventHub?
+    private let hub: EventHub
     private let queue: EventQueue
 
     init(hub: EventHub, queue: EventQueue) {
@@ -13,7 +13,7 @@ public struct EventSubscription: Sendable {
 
     /// Removes the hook. Events published before this call are still delivered to it.
     public func cancel() {
-        hub?.remove(queue)
+        hub.remove(queue)
     }
 
     /// Waits until the hook has handled every event published before this call.

@@ -6,8 +6,8 @@ final class RunEventLog: Sendable {
     private struct State {
         var events: [OrchestrationEvent] = []
         var finished = false
-        var readers: [Int: CheckedContinuation<Void, Never>] = [:]
-        var nextReader = 0
+        /// Readers that have read everything so far, waiting for more.
+        var readers = Waiters<Void>()
     }
 
     private let state = Mutex(State())
@@ -15,22 +15,19 @@ final class RunEventLog: Sendable {
     init() {}
 
     func append(contentsOf events: [OrchestrationEvent]) {
-        let readers: [CheckedContinuation<Void, Never>] = state.withLock { state in
-            guard !state.finished else { return [] }
+        let readers = state.withLock { state in
+            guard !state.finished else { return [CheckedContinuation<Void, Never>]() }
             state.events.append(contentsOf: events)
-            if state.readers.isEmpty { return [] }
-            defer { state.readers.removeAll() }
-            return Array(state.readers.values)
+            return state.readers.takeAll()
         }
         for reader in readers { reader.resume() }
     }
 
     /// Marks the end of the run: readers get what is left, then `nil`.
     func finish() {
-        let readers: [CheckedContinuation<Void, Never>] = state.withLock { state in
+        let readers = state.withLock { state in
             state.finished = true
-            defer { state.readers.removeAll() }
-            return Array(state.readers.values)
+            return state.readers.takeAll()
         }
         for reader in readers { reader.resume() }
     }
@@ -38,23 +35,7 @@ final class RunEventLog: Sendable {
     /// The events from `index` on; `nil` when the run has ended and all were read, or the reader is cancelled.
     func read(from index: Int) async -> [OrchestrationEvent]? {
         if let events = take(from: index) { return events.isEmpty ? nil : events }
-        let reader = state.withLock { state in
-            defer { state.nextReader += 1 }
-            return state.nextReader
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state in
-                    if state.events.count > index || state.finished || Task.isCancelled { return true }
-                    state.readers[reader] = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            let continuation = state.withLock { $0.readers.removeValue(forKey: reader) }
-            continuation?.resume()
-        }
+        await park(on: state, in: \.readers, key: ()) { $0.events.count > index || $0.finished }
         if Task.isCancelled { return nil }
         if !state.withLock({ $0.finished }) {
             try? await Task.sleep(for: EventQueue.coalescing)

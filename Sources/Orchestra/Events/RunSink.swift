@@ -56,17 +56,21 @@ final class RunSink: Sendable {
 /// Handing over before each state's `invoke` means a live subscriber sees a state start before
 /// the state does any work, while a tight loop pays one hand-over per transition, not per event.
 struct EventBuffer {
+    let sink: RunSink
+    let run: RunID
     private var pending: [OrchestrationEvent] = []
     private var subscribers = (version: -1, queues: [EventQueue]())
 
-    init() {
+    init(sink: RunSink, run: RunID) {
+        self.sink = sink
+        self.run = run
         pending.reserveCapacity(4)
     }
 
     /// Buffers an event when anyone listens; `kind` is only built then.
     @inline(__always)
     mutating func append(
-        _ sink: RunSink, _ run: RunID, _ step: Int, _ state: String, _ time: Duration,
+        _ step: Int, _ state: String, _ time: Duration,
         _ kind: @autoclosure () -> OrchestrationEvent.Kind
     ) {
         guard sink.isListened else { return }
@@ -74,14 +78,14 @@ struct EventBuffer {
     }
 
     /// Hands the buffered events to the run's log and to every subscriber.
-    mutating func flush(to sink: RunSink) {
+    mutating func flush() {
         guard !pending.isEmpty else { return }
         sink.hand(pending, subscribers: &subscribers)
         pending.removeAll(keepingCapacity: true)
     }
 
     /// Hands over the run's last event with anything still buffered, and closes the run's log.
-    mutating func finish(with event: OrchestrationEvent, to sink: RunSink) {
+    mutating func finish(with event: OrchestrationEvent) {
         pending.append(event)
         sink.finish(pending, subscribers: &subscribers)
         pending.removeAll()

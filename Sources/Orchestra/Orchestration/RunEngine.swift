@@ -22,13 +22,13 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
         var record = RunRecord(runID: id, startedAt: Date())
         // Growing the steps by doubling would reallocate, and copy every step, several times per run.
         if recording { record.steps.reserveCapacity(16) }
-        var events = EventBuffer()
+        var events = EventBuffer(sink: sink, run: id)
         // Times are read once per transition: a state's finish is the next state's start.
         var nowIsFresh = recording || sink.isListened
         var now: Duration = nowIsFresh ? clock.now() : .zero
         let runStart = now
         let startName = start.stateName
-        events.append(sink, id, 0, startName, now, .runStarted)
+        events.append(0, startName, now, .runStarted)
 
         var machine = RunStateMachine(runID: id, exit: exit, exitName: exit.stateName, stepLimit: options.stepLimit)
         var action: RunStateMachine.Action
@@ -49,8 +49,8 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                 // arrived since then needs a fresh reading.
                 if timed, !nowIsFresh { now = clock.now() }
                 let started = now
-                events.append(sink, id, step, name, started, .stateStarted)
-                events.flush(to: sink)
+                events.append(step, name, started, .stateStarted)
+                events.flush()
                 let context = RunContext(scope: scope, step: step, state: name)
                 do {
                     let result = try await node.execute(value, context: context, clock: timed ? clock : nil)
@@ -59,7 +59,7 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                     let duration = now - started
                     // A state that started while nobody listened has no measured duration: a subscriber
                     // that arrived meanwhile sees the run from its transition on.
-                    if timed { events.append(sink, id, step, name, now, .stateCompleted(duration: duration)) }
+                    if timed { events.append(step, name, now, .stateCompleted(duration: duration)) }
                     action = machine.stateReturned(
                         node, result: result, nextName: { $0.stateName }, isCancelled: Task.isCancelled
                     )
@@ -82,7 +82,7 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                             now = clock.now()
                             nowIsFresh = true
                         }
-                        events.append(sink, id, step, name, now, .transition(to: next))
+                        events.append(step, name, now, .transition(to: next))
                     }
                 } catch {
                     nowIsFresh = recording || sink.isListened
@@ -96,7 +96,7 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                         )
                     }
                     if case .fail(let failure) = action {
-                        events.append(sink, id, step, name, now, .stateFailed(failure))
+                        events.append(step, name, now, .stateFailed(failure))
                     }
                 }
             case .complete(let output):
@@ -106,13 +106,13 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                     continue
                 }
                 record.status = .completed
-                finish(sink, &events, &record, machine, runStart, recording) { .runCompleted($0) }
+                finish(&events, &record, machine, runStart, recording) { .runCompleted($0) }
                 return RunFinish(result: .success(typed), record: record)
             case .fail(let error):
                 let cancelled = error.code == .cancelled
                 record.status = cancelled ? .cancelled : .failed
                 record.error = RunRecord.ErrorSummary(error)
-                finish(sink, &events, &record, machine, runStart, recording) {
+                finish(&events, &record, machine, runStart, recording) {
                     cancelled ? .runCancelled($0) : .runFailed(error, $0)
                 }
                 return RunFinish(result: .failure(error), record: record)
@@ -121,23 +121,20 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
     }
 
     /// Stamps the record's duration and publishes the terminal event, which closes the run's log.
-    @discardableResult
     private func finish(
-        _ sink: RunSink,
         _ events: inout EventBuffer,
         _ record: inout RunRecord,
         _ machine: RunStateMachine,
         _ runStart: Duration,
         _ recording: Bool,
         _ kind: (RunRecord) -> OrchestrationEvent.Kind
-    ) -> Duration {
-        let end = recording || sink.isListened ? clock.now() : runStart
+    ) {
+        let end = recording || events.sink.isListened ? clock.now() : runStart
         if recording { record.duration = end - runStart }
         let event = OrchestrationEvent(
             run: record.runID, step: machine.step, state: machine.stateName, timestamp: end, kind: kind(record)
         )
-        events.finish(with: event, to: sink)
-        return end
+        events.finish(with: event)
     }
 }
 

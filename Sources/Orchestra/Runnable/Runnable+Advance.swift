@@ -14,9 +14,8 @@ extension Runnable {
     public func advance(to next: AnyRunnable<Output>, label: String? = nil) -> Self {
         addAdvancer { index in
             AdvancerEntry(
-                index: index,
                 edge: .init(
-                    advancer: index, label: label, targets: [next], mayExit: false, alwaysDecides: true,
+                    advancer: index, label: label, targets: [next], alwaysDecides: true,
                     alwaysLeaves: true
                 )
             ) {
@@ -68,9 +67,8 @@ extension Runnable {
     ) -> Self {
         addAdvancer { index in
             AdvancerEntry(
-                index: index,
                 edge: .init(
-                    advancer: index, label: label, targets: [next], mayExit: false,
+                    advancer: index, label: label, targets: [next],
                     alwaysDecides: condition == nil, alwaysLeaves: condition == nil
                 )
             ) { output in
@@ -95,9 +93,8 @@ extension Runnable {
         let targets: [any StateNode]? = advancer.targets.map { $0.map { $0 as any StateNode } }
         addAdvancer { index in
             AdvancerEntry(
-                index: index,
                 edge: .init(
-                    advancer: index, label: advancer.label, targets: targets, mayExit: false, alwaysDecides: false,
+                    advancer: index, label: advancer.label, targets: targets, alwaysDecides: false,
                     alwaysLeaves: false
                 )
             ) { output in
@@ -147,9 +144,8 @@ extension Runnable {
         let known: [any StateNode]? = declared.isEmpty ? nil : declared
         addAdvancer { index in
             AdvancerEntry(
-                index: index,
                 edge: .init(
-                    advancer: index, label: label, targets: known, mayExit: true, alwaysDecides: true,
+                    advancer: index, label: label, targets: known, alwaysDecides: true,
                     alwaysLeaves: false
                 )
             ) { output in

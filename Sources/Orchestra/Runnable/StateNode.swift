@@ -53,8 +53,6 @@ struct DeclaredEdge: Sendable {
     var label: String?
     /// The declared targets; `nil` when the advancer chooses at run time without declaring them.
     var targets: [any StateNode]?
-    /// Whether the advancer may end the run (a `route` that can return `.exit`).
-    var mayExit: Bool
     /// Whether it decides for every output (an unconditional advance, or a `route`), so that the
     /// advancers after it are never tried.
     var alwaysDecides: Bool
