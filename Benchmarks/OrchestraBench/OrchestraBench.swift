@@ -47,7 +47,7 @@ enum OrchestraBench {
 }
 
 enum Workload: String, CaseIterable {
-    case chain10, loop1000, concurrent1000
+    case chain10, loop1000, chain10_async, loop1000_async, concurrent1000
 }
 
 struct Settings {
@@ -153,15 +153,17 @@ final class Counter: Sendable {
 nonisolated func measure(_ workload: Workload, _ settings: Settings) async throws -> Result {
     let reps = 5
     switch workload {
-    case .chain10, .loop1000:
-        let machine = workload == .chain10 ? Machines.chain(10, yielding: false) : Machines.loop(to: 1000)
+    case .chain10, .loop1000, .chain10_async, .loop1000_async:
+        let work: Machines.Work = workload == .chain10 || workload == .loop1000 ? .synchronous : .asynchronous
+        let isChain = workload == .chain10 || workload == .chain10_async
+        let machine = isChain ? Machines.chain(10, work) : Machines.loop(to: 1000, work)
         let orchestration = Orchestration(
             start: machine.start, exit: machine.exit,
             options: .init(stepLimit: 2_000, recordsRuns: settings.events)
         )
         let counter = Counter()
         if settings.events { orchestration.onEvent { _ in counter.add() } }
-        let transitions = workload == .chain10 ? 10 : 1000
+        let transitions = isChain ? 10 : 1000
         let eventsPerRun = 1 + 3 * transitions
         // Calibrate: about one second per repetition (a tenth with --quick).
         let target: Double = settings.quick ? 0.1 : 1.0
@@ -189,7 +191,7 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             events: settings.events
         )
     case .concurrent1000:
-        let machine = Machines.chain(10, yielding: true)
+        let machine = Machines.chain(10, .yielding)
         let orchestration = Orchestration(
             start: machine.start, exit: machine.exit, options: .init(recordsRuns: settings.events)
         )
@@ -260,14 +262,31 @@ nonisolated func timeRuns(_ orchestration: Orchestration<Int, Int>, _ runs: Int)
 }
 
 enum Machines {
-    /// `count` states in a line, each adding 1; optionally each awaits one `Task.yield()`.
-    static func chain(_ count: Int, yielding: Bool) -> (start: Runnable<Int, Int>, exit: Runnable<Int, Int>) {
-        let states = (1...count).map { index in
-            Runnable<Int, Int>("s\(index)") { n, _ in
-                if yielding { await Task.yield() }
+    /// What each state's closure is: all add 1.
+    enum Work {
+        /// A synchronous closure: the engine calls it directly.
+        case synchronous
+        /// An `async` closure that never suspends: the cost of an asynchronous state.
+        case asynchronous
+        /// An `async` closure that awaits one `Task.yield()`, standing in for a model call.
+        case yielding
+    }
+
+    static func state(_ name: String, _ work: Work) -> Runnable<Int, Int> {
+        switch work {
+        case .synchronous: Runnable<Int, Int>(name) { n, _ in n + 1 }
+        case .asynchronous: Runnable<Int, Int>(name) { n, _ async in n + 1 }
+        case .yielding:
+            Runnable<Int, Int>(name) { n, _ in
+                await Task.yield()
                 return n + 1
             }
         }
+    }
+
+    /// `count` states in a line, each adding 1.
+    static func chain(_ count: Int, _ work: Work) -> (start: Runnable<Int, Int>, exit: Runnable<Int, Int>) {
+        let states = (1...count).map { state("s\($0)", work) }
         for (state, next) in zip(states, states.dropFirst()) {
             state.advance(to: next)
         }
@@ -275,8 +294,8 @@ enum Machines {
     }
 
     /// One state that loops to itself until its counter reaches `limit`.
-    static func loop(to limit: Int) -> (start: Runnable<Int, Int>, exit: Runnable<Int, Int>) {
-        let increment = Runnable<Int, Int>("increment") { n, _ in n + 1 }
+    static func loop(to limit: Int, _ work: Work) -> (start: Runnable<Int, Int>, exit: Runnable<Int, Int>) {
+        let increment = state("increment", work)
         increment.advance(to: increment, when: { $0 < limit })
         return (increment, increment)
     }

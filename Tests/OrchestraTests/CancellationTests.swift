@@ -91,6 +91,27 @@ struct CancellationTests {
         #expect(counter.count == 0)
     }
 
+    @Test("a run cancelled during a synchronous state ends cancelled as soon as that state returns")
+    func cancelledInSynchronousState() async throws {
+        let after = Counter()
+        let first = Runnable<Int, Int>("First") { n, _ in
+            // Cancels the run's own task without any suspension point: only the engine's check can see it.
+            withUnsafeCurrentTask { $0?.cancel() }
+            return n
+        }
+        let second = Runnable<Int, Int>("Second") { n, _ in
+            after.increment()
+            return n
+        }
+        first.advance(to: second)
+        let handle = Orchestration(start: first, exit: second).start(1)
+        let error = try #require(await handle.result.orchestrationError)
+        #expect(error.code == .cancelled)
+        #expect(error.state == "First")
+        #expect(after.count == 0)
+        #expect(await handle.record.statesVisited == ["First"])
+    }
+
     @Test("no child task a state starts in structured concurrency outlives the cancelled run")
     func childTasksEnd() async throws {
         let children = Counter()

@@ -27,6 +27,57 @@ struct RunnableTests {
         #expect(try await Orchestration(Both()).run(2) == 200)
     }
 
+    @Test("synchronous and asynchronous closure states mix in one machine, with the same events and record")
+    func synchronousAndAsynchronous() async throws {
+        struct Boom: Error {}
+        let parse = Runnable<String, Int>("parse") { text, _ in
+            guard let n = Int(text) else { throw Boom() }
+            return n
+        }
+        let wait = Runnable<Int, Int>("wait") { n, _ in
+            await Task.yield()
+            return n * 2
+        }
+        let format = Runnable<Int, String>("format") { n, context in
+            context.emit("formatting")
+            return "=\(n)"
+        }
+        parse.advance(to: wait)
+        wait.advance(to: format)
+        let orchestration = Orchestration(start: parse, exit: format)
+        let handle = orchestration.start("21")
+        #expect(try await handle.value == "=42")
+        #expect(await handle.record.statesVisited == ["parse", "wait", "format"])
+        var kinds: [String] = []
+        for await event in handle.events { kinds.append("\(event.kind.name) \(event.state)") }
+        #expect(
+            kinds == [
+                "runStarted parse", "stateStarted parse", "stateCompleted parse", "transition parse",
+                "stateStarted wait", "stateCompleted wait", "transition wait",
+                "stateStarted format", "chunk format", "stateCompleted format", "runCompleted format",
+            ])
+        // A synchronous state's error fails the run like an asynchronous one's.
+        let error = try #require(await orchestration.start("x").result.orchestrationError)
+        #expect(error.code == .stateFailed)
+        #expect(error.state == "parse")
+        #expect(error.underlying is Boom)
+    }
+
+    @Test("a subclass that passes an async closure to super.init and overrides invoke runs its override")
+    func overrideWinsOverAsyncClosure() async throws {
+        final class Both: Runnable<Int, Int>, @unchecked Sendable {
+            init() {
+                super.init("Both") { n, _ async in n + 1 }
+            }
+            override func invoke(_ input: Int, context: RunContext) async throws -> Int { input * 100 }
+        }
+        #expect(try await Orchestration(Both()).run(2) == 200)
+        // Called directly, invoke of a closure runnable runs its closure, synchronous or not.
+        let synchronous = Runnable<Int, Int>("s") { n, _ in n + 1 }
+        let outer = Runnable<Int, Int>("outer") { n, context in try await synchronous.invoke(n, context: context) }
+        #expect(try await Orchestration(outer).run(1) == 2)
+    }
+
     @Test("a name can be given at init or set later, and events and records use it")
     func names() async throws {
         let first = Add(1, name: "first")

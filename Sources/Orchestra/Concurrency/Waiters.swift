@@ -20,6 +20,9 @@ package struct Waiters<Key: Sendable>: Sendable {
     }
 
     /// Removes every waiter; resume them after leaving the lock.
+    /// Whether no task is parked.
+    package var isEmpty: Bool { parked.isEmpty }
+
     package mutating func takeAll() -> [CheckedContinuation<Void, Never>] {
         takeDue { _ in true }
     }

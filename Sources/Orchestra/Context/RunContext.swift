@@ -35,25 +35,10 @@ public struct RunContext: Sendable {
     ///
     /// - Parameter chunk: Any `Sendable` value; subscribers cast it back (`event.chunk(as: String.self)`).
     public func emit(_ chunk: some Sendable) {
-        let sink = scope.sink
-        guard sink.isListened else { return }
+        guard scope.isListened else { return }
         let event = OrchestrationEvent(
             run: scope.runID, step: step, state: state, timestamp: scope.clock.now(), kind: .chunk(chunk)
         )
-        sink.publishChunk(event)
-    }
-}
-
-/// What every state of one run shares, in one object, so that a context costs one reference.
-final class RunScope: Sendable {
-    let runID: RunID
-    let memory = RunMemory()
-    let clock: RunClock
-    let sink: RunSink
-
-    init(runID: RunID, clock: RunClock, sink: RunSink) {
-        self.runID = runID
-        self.clock = clock
-        self.sink = sink
+        scope.publishChunk(event)
     }
 }

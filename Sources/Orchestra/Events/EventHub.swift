@@ -25,13 +25,12 @@ final class EventHub: Sendable {
     /// Whether anyone listens to every run; one atomic load.
     var hasSubscribers: Bool { count.load(ordering: .relaxed) > 0 }
 
-    /// The subscribers' queues, refreshed in `cache` only when the list changed since.
-    func subscribers(_ cache: inout (version: Int, queues: [EventQueue])) -> [EventQueue] {
+    /// Brings `cache` up to date with the subscribers' queues, if the list changed since.
+    func refresh(_ cache: inout (version: Int, queues: [EventQueue])) {
         let current = version.load(ordering: .acquiring)
         if cache.version != current {
             cache = (current, state.withLock { $0.queues })
         }
-        return cache.queues
     }
 
     /// Adds a subscriber; on a closed hub the queue is closed at once, so its consumer ends.

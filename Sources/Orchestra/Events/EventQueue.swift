@@ -29,13 +29,14 @@ final class EventQueue: Sendable {
 
     /// Appends events, in order; ignored once the queue is closed.
     func append(contentsOf events: [OrchestrationEvent]) {
-        let consumer = state.withLock { state in
-            guard !state.closed else { return [CheckedContinuation<Void, Never>]() }
+        let consumer = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
+            guard !state.closed else { return nil }
             state.pending.append(contentsOf: events)
             state.published += events.count
-            return state.consumer.takeAll()
+            // Most of the time the consumer is busy or coalescing, not parked: nothing to wake.
+            return state.consumer.isEmpty ? nil : state.consumer.takeAll()
         }
-        for waiter in consumer { waiter.resume() }
+        if let consumer { for waiter in consumer { waiter.resume() } }
     }
 
     /// Ends the queue: the consumer receives what is pending, then `nil`.

@@ -17,14 +17,25 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
     ///
     /// - Parameter log: The run's own event log, for runs started with `start`; those always keep a record.
     nonisolated(nonsending) func run(_ input: Input, id: RunID, log: RunEventLog?) async -> RunFinish<Output> {
-        let sink = RunSink(hub: hub, log: log)
-        let recording = options.recordsRuns || log != nil
+        let scope = RunScope(runID: id, clock: clock, hub: hub, log: log)
+        // One handler per run, so that each step checks a flag instead of `Task.isCancelled`.
+        return await withTaskCancellationHandler {
+            await drive(input, scope: scope)
+        } onCancel: {
+            scope.cancel()
+        }
+    }
+
+    /// The run itself, inside its cancellation handler.
+    private nonisolated(nonsending) func drive(_ input: Input, scope: RunScope) async -> RunFinish<Output> {
+        let id = scope.runID
+        let recording = options.recordsRuns || scope.log != nil
         var record = RunRecord(runID: id, startedAt: Date())
         // Growing the steps by doubling would reallocate, and copy every step, several times per run.
         if recording { record.steps.reserveCapacity(16) }
-        var events = EventBuffer(sink: sink, run: id)
+        var events = EventBuffer(scope: scope)
         // Times are read once per transition: a state's finish is the next state's start.
-        var nowIsFresh = recording || sink.isListened
+        var nowIsFresh = recording || scope.isListened
         var now: Duration = nowIsFresh ? clock.now() : .zero
         let runStart = now
         let startName = start.stateName
@@ -35,16 +46,15 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
         if options.validatesGraph, let invalid = validation.failure(start: start, exit: exit, runID: id) {
             action = .fail(invalid)
         } else {
-            action = machine.begin(at: start, named: startName, input: input, isCancelled: Task.isCancelled)
+            action = machine.begin(at: start, named: startName, input: input, isCancelled: scope.isCancelled)
         }
-        let scope = RunScope(runID: id, clock: clock, sink: sink)
 
         while true {
             // Consumed, so binding the payload moves the state and its input instead of copying them.
             switch consume action {
             case .execute(let node, let value, let step):
                 let name = machine.stateName
-                let timed = recording || sink.isListened
+                let timed = recording || scope.isListened
                 // `now` is the previous state's end only if that state was timed; a subscriber that
                 // arrived since then needs a fresh reading.
                 if timed, !nowIsFresh { now = clock.now() }
@@ -53,7 +63,14 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                 events.flush()
                 let context = RunContext(scope: scope, step: step, state: name)
                 do {
-                    let result = try await node.execute(value, context: context, clock: timed ? clock : nil)
+                    // A synchronous state runs without an async call: no frame to allocate, no executor check.
+                    let stateClock = timed ? clock : nil
+                    let result =
+                        if let now = try node.executeSynchronously(value, context: context, clock: stateClock) {
+                            now
+                        } else {
+                            try await node.execute(value, context: context, clock: stateClock)
+                        }
                     if let finishedAt = result.finishedAt { now = finishedAt }
                     nowIsFresh = result.finishedAt != nil
                     let duration = now - started
@@ -61,7 +78,7 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                     // that arrived meanwhile sees the run from its transition on.
                     if timed { events.append(step, name, now, .stateCompleted(duration: duration)) }
                     action = machine.stateReturned(
-                        node, result: result, nextName: { $0.stateName }, isCancelled: Task.isCancelled
+                        node, result: result, nextName: { $0.stateName }, isCancelled: scope.isCancelled
                     )
                     let next: String? = if case .execute = action { machine.stateName } else { nil }
                     if recording {
@@ -77,7 +94,7 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                             )
                         )
                     }
-                    if let next, sink.isListened {
+                    if let next, scope.isListened {
                         if !nowIsFresh {
                             now = clock.now()
                             nowIsFresh = true
@@ -85,9 +102,9 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                         events.append(step, name, now, .transition(to: next))
                     }
                 } catch {
-                    nowIsFresh = recording || sink.isListened
+                    nowIsFresh = recording || scope.isListened
                     if nowIsFresh { now = clock.now() }
-                    action = machine.stateThrew(error, isCancelled: Task.isCancelled)
+                    action = machine.stateThrew(error, isCancelled: scope.isCancelled)
                     if recording {
                         record.steps.append(
                             .init(
@@ -129,12 +146,13 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
         _ recording: Bool,
         _ kind: (RunRecord) -> OrchestrationEvent.Kind
     ) {
-        let end = recording || events.sink.isListened ? clock.now() : runStart
+        let end = recording || events.scope.isListened ? clock.now() : runStart
         if recording { record.duration = end - runStart }
-        let event = OrchestrationEvent(
-            run: record.runID, step: machine.step, state: machine.stateName, timestamp: end, kind: kind(record)
-        )
-        events.finish(with: event)
+        events.finish {
+            OrchestrationEvent(
+                run: record.runID, step: machine.step, state: machine.stateName, timestamp: end, kind: kind(record)
+            )
+        }
     }
 }
 

@@ -41,6 +41,11 @@ open class AnyRunnable<Input: Sendable>: @unchecked Sendable {
         throw OrchestrationError.internalInconsistency("AnyRunnable '\(name)' is not a Runnable")
     }
 
+    /// Runs the state at once if its work is synchronous; `nil` if it must be awaited with `execute`.
+    func executeSynchronously(_ input: any Sendable, context: RunContext, clock: RunClock?) throws -> StepResult? {
+        nil
+    }
+
     var declaredEdges: [DeclaredEdge] { [] }
 }
 

@@ -41,6 +41,9 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
     /// `body`, when this object is exactly a closure runnable (not a subclass, which may override
     /// `invoke`): the step then calls it without going through `invoke`, one async frame fewer.
     private let directBody: (nonisolated(nonsending) @Sendable (Input, RunContext) async throws -> Output)?
+    /// The closure of a synchronous closure runnable (exactly this class, not a subclass): the step
+    /// then runs it without an async call, so a state that never awaits costs no suspension point.
+    private let synchronousBody: (@Sendable (Input, RunContext) throws -> Output)?
 
     /// Creates a runnable for a subclass that overrides ``invoke(_:context:)``.
     ///
@@ -48,6 +51,7 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
     public init(name: String? = nil) {
         body = nil
         directBody = nil
+        synchronousBody = nil
         super.init(stateName: "")
         self.name = name ?? Self.typeName(of: self)
     }
@@ -67,6 +71,26 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
     ) {
         self.body = body
         directBody = Self.self == Runnable<Input, Output>.self ? body : nil
+        synchronousBody = nil
+        super.init(stateName: name)
+    }
+
+    /// Creates a runnable from a synchronous closure, with no subclass.
+    ///
+    /// A closure that does not `await` — a router, a parser, a formatter — gets this initializer,
+    /// and the run calls it directly, without the cost of an asynchronous call:
+    ///
+    /// ```swift
+    /// let parse = Runnable<String, Int>("parse") { text, _ in Int(text) ?? 0 }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - name: The state's name, used by events, records and graphs.
+    ///   - body: The work of the state. It receives the input and the run's context.
+    public init(_ name: String, _ body: @escaping @Sendable (Input, RunContext) throws -> Output) {
+        self.body = { input, context in try body(input, context) }
+        directBody = nil
+        synchronousBody = Self.self == Runnable<Input, Output>.self ? body : nil
         super.init(stateName: name)
     }
 
@@ -133,6 +157,27 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
                 "state '\(context.state)' received a \(type(of: input)) where it expects \(Input.self)"
             )
         }
+        return finish(&output, clock: clock)
+    }
+
+    override func executeSynchronously(
+        _ input: any Sendable, context: RunContext, clock: RunClock?
+    ) throws -> StepResult? {
+        guard let synchronousBody else { return nil }
+        var output: Output
+        switch input {
+        case let typed as Input:
+            output = try synchronousBody(typed, context)
+        default:
+            throw OrchestrationError.internalInconsistency(
+                "state '\(context.state)' received a \(type(of: input)) where it expects \(Input.self)"
+            )
+        }
+        return finish(&output, clock: clock)
+    }
+
+    /// Times the end of the state and lets the advancers decide where the run goes.
+    private func finish(_ output: inout Output, clock: RunClock?) -> StepResult {
         let finishedAt = clock?.now()
         let deciders = advancers.withLock { $0.deciders }
         // `&output` hands a pointer to the typed output without a generic `withUnsafePointer` call.

@@ -8,6 +8,8 @@ protocol StateNode: AnyObject, Sendable {
     /// Runs the state on `input` and evaluates its advancers on the output.
     nonisolated(nonsending) func execute(_ input: any Sendable, context: RunContext, clock: RunClock?) async throws
         -> StepResult
+    /// Runs the state at once when its work is synchronous; `nil` when it must be awaited with `execute`.
+    func executeSynchronously(_ input: any Sendable, context: RunContext, clock: RunClock?) throws -> StepResult?
     /// The advancers' declared edges, in the order they are tried.
     var declaredEdges: [DeclaredEdge] { get }
 }

@@ -1,0 +1,80 @@
+import Synchronization
+
+/// What every state of one run shares, in one object, so that a context costs one reference and a
+/// run one allocation: the run's identity and clock, where its events go, whether it was cancelled,
+/// and its memory.
+///
+/// Events go to the run's own log (runs started with `start`) and to the hub. The engine buffers a
+/// transition's events in an ``EventBuffer`` it owns and hands them over together before the next
+/// state runs; chunks come from inside states, possibly from child tasks, and go through
+/// ``publishChunk(_:)`` at once.
+final class RunScope: Sendable {
+    let runID: RunID
+    let clock: RunClock
+    let hub: EventHub
+    let log: RunEventLog?
+    /// Whether the run's last event was published; checked and set under this lock, so that a chunk
+    /// from a task a state left running is either delivered before the last event or dropped.
+    private let ended = Mutex(false)
+    /// Set by the run's cancellation handler: reading it costs a load, where `Task.isCancelled`
+    /// finds the current task and locks its status.
+    private let cancelled = Atomic(false)
+    /// Made on first use: most runs never touch their memory.
+    private let lazyMemory = Mutex<RunMemory?>(nil)
+
+    init(runID: RunID, clock: RunClock, hub: EventHub, log: RunEventLog?) {
+        self.runID = runID
+        self.clock = clock
+        self.hub = hub
+        self.log = log
+    }
+
+    /// The run's memory, shared by every state of this run and by no other run.
+    var memory: RunMemory {
+        lazyMemory.withLock { memory in
+            if let memory { return memory }
+            let made = RunMemory()
+            memory = made
+            return made
+        }
+    }
+
+    /// Whether the run's task has been cancelled; valid inside the engine's cancellation handler.
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+
+    /// Called by the run's cancellation handler.
+    func cancel() { cancelled.store(true, ordering: .releasing) }
+
+    /// Whether an event published now would reach anyone; cheap enough to ask per event.
+    var isListened: Bool { log != nil || hub.hasSubscribers }
+
+    /// Publishes a chunk from inside a state, at once; dropped after the run has ended.
+    func publishChunk(_ event: OrchestrationEvent) {
+        ended.withLock { ended in
+            guard !ended else { return }
+            var snapshot = (version: -1, queues: [EventQueue]())
+            hand([event], subscribers: &snapshot)
+        }
+    }
+
+    /// Hands events to the run's log and to every subscriber.
+    func hand(_ events: [OrchestrationEvent], subscribers: inout (version: Int, queues: [EventQueue])) {
+        log?.append(contentsOf: events)
+        guard hub.hasSubscribers else { return }
+        hub.refresh(&subscribers)
+        // By index into the cached list: no copy of the list and no retain of each queue.
+        for index in subscribers.queues.indices {
+            subscribers.queues[index].append(contentsOf: events)
+        }
+    }
+
+    /// Publishes the run's last events, closes the run's log, and tells the hub the run is over.
+    func finish(_ events: [OrchestrationEvent], subscribers: inout (version: Int, queues: [EventQueue])) {
+        ended.withLock { ended in
+            ended = true
+            hand(events, subscribers: &subscribers)
+            log?.finish()
+        }
+        hub.runEnded()
+    }
+}
