@@ -199,7 +199,8 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
         if settings.events { orchestration.onEvent { _ in counter.add() } }
         _ = try await orchestration.run(0)
         if settings.events { await orchestration.waitForHooks() }  // the warm-up's events are not a rep's
-        let baseline = Memory.currentMiB()
+        // The process's peak covers the workloads run before this one: reset it, where Linux allows.
+        let baseline = Memory.resetPeak() ? Memory.currentMiB() : nil
         var samples: [Double] = []
         var walls: [Double] = []
         var cpu: [Double] = []
@@ -222,7 +223,8 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
         return Result(
             workload: workload, perTransition: samples, cpuPerTransition: cpu,
             wallMilliseconds: walls.sorted()[walls.count / 2],
-            peakRSS: peak, rssGrowth: max(0, peak - baseline), events: settings.events
+            peakRSS: peak, rssGrowth: baseline.flatMap { base in Memory.highWaterMiB().map { max(0, $0 - base) } },
+            events: settings.events
         )
     }
 }
@@ -326,12 +328,29 @@ enum Memory {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
-    /// The current resident set, in MiB (Linux; the peak elsewhere).
-    static func currentMiB() -> Double {
+    /// The current resident set, in MiB (Linux; `nil` elsewhere).
+    static func currentMiB() -> Double? {
         guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
             let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
-        else { return peakMiB() }
+        else { return nil }
         return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+
+    /// The peak resident set since the last ``resetPeak()``, in MiB (Linux; `nil` elsewhere).
+    static func highWaterMiB() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+        else { return nil }
+        return kib / 1024
+    }
+
+    /// Resets the process's peak resident set to its current size (Linux: `5` to `clear_refs`), so
+    /// that a later ``highWaterMiB()`` is the peak since now. Returns whether it could.
+    static func resetPeak() -> Bool {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? handle.close() }
+        return (try? handle.write(contentsOf: Data("5".utf8))) != nil
     }
 }
 

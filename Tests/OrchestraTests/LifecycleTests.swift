@@ -135,6 +135,8 @@ struct LifecycleTests {
         }
         _ = try await orchestration.run(0)
         let waiter = Task { await orchestration.waitForHooks() }
+        // Most likely parked by now, so the cancellation reaches a waiting task, not one about to wait.
+        try await Task.sleep(for: .milliseconds(10))
         waiter.cancel()
         await waiter.value  // would hang forever if the wait ignored cancellation
         gate.withLock { $0 = true }

@@ -12,7 +12,13 @@ struct RunStateMachineTests {
     }
 
     func machine(limit: Int = 10) -> RunStateMachine {
-        RunStateMachine(runID: RunID(), exit: b, exitName: "b", stepLimit: limit)
+        RunStateMachine(runID: RunID(), exit: b, stepLimit: limit)
+    }
+
+    /// The error, if the action fails the run.
+    func failure(_ action: RunStateMachine.Action) -> OrchestrationError? {
+        if case .fail(let error) = action { return error }
+        return nil
     }
 
     @Test("begin executes the start state as step 1")
@@ -32,7 +38,7 @@ struct RunStateMachineTests {
         var m = machine()
         _ = m.begin(at: a, named: "a", input: 0, isCancelled: false)
         let action = m.stateReturned(
-            a, result: result(.advance(to: b, value: 8, advancer: 0, label: nil)), nextName: { _ in "b" },
+            a, result: result(.advance(to: b, value: 8, label: nil)),
             isCancelled: false
         )
         guard case .execute(let node, let value, 2) = action else {
@@ -48,19 +54,12 @@ struct RunStateMachineTests {
     func noMatch() {
         var m = machine()
         _ = m.begin(at: a, named: "a", input: 0, isCancelled: false)
-        guard
-            case .fail(let error) = m.stateReturned(
-                a, result: result(.noMatch), nextName: { _ in "" }, isCancelled: false)
-        else {
-            Issue.record("expected a dead end")
-            return
-        }
-        #expect(error.code == .deadEnd)
+        #expect(failure(m.stateReturned(a, result: result(.noMatch), isCancelled: false))?.code == .deadEnd)
         var atExit = machine()
         _ = atExit.begin(at: b, named: "b", input: 0, isCancelled: false)
         guard
             case .complete(let output) = atExit.stateReturned(
-                b, result: result(.noMatch), nextName: { _ in "" }, isCancelled: false)
+                b, result: result(.noMatch), isCancelled: false)
         else {
             Issue.record("expected completion")
             return
@@ -72,43 +71,25 @@ struct RunStateMachineTests {
     func stepLimit() {
         var m = machine(limit: 2)
         _ = m.begin(at: a, named: "a", input: 0, isCancelled: false)
-        let advance = result(.advance(to: a, value: 0, advancer: 0, label: nil))
-        guard case .execute = m.stateReturned(a, result: advance, nextName: { _ in "a" }, isCancelled: false) else {
+        let advance = result(.advance(to: a, value: 0, label: nil))
+        guard case .execute = m.stateReturned(a, result: advance, isCancelled: false) else {
             Issue.record("step 2 is within the limit")
             return
         }
-        guard case .fail(let error) = m.stateReturned(a, result: advance, nextName: { _ in "a" }, isCancelled: false)
-        else {
-            Issue.record("step 3 exceeds the limit")
-            return
-        }
-        #expect(error.code == .stepLimitReached)
-        #expect(error.step == 2)
+        let error = failure(m.stateReturned(a, result: advance, isCancelled: false))
+        #expect(error?.code == .stepLimitReached)
+        #expect(error?.step == 2)
     }
 
     @Test("cancellation wins over any decision, and a thrown error fails the state")
     func cancellationAndErrors() {
         var m = machine()
         _ = m.begin(at: a, named: "a", input: 0, isCancelled: false)
-        guard
-            case .fail(let cancelled) = m.stateReturned(
-                a, result: result(.noMatch), nextName: { _ in "" }, isCancelled: true)
-        else {
-            Issue.record("expected cancellation")
-            return
-        }
-        #expect(cancelled.code == .cancelled)
-        guard case .fail(let failed) = m.stateThrew(Boom(reason: "x"), isCancelled: false) else {
-            Issue.record("expected failure")
-            return
-        }
-        #expect(failed.code == .stateFailed)
-        #expect(failed.underlying as? Boom == Boom(reason: "x"))
+        #expect(failure(m.stateReturned(a, result: result(.noMatch), isCancelled: true))?.code == .cancelled)
+        let failed = failure(m.stateThrew(Boom(reason: "x"), isCancelled: false))
+        #expect(failed?.code == .stateFailed)
+        #expect(failed?.underlying as? Boom == Boom(reason: "x"))
         var early = machine()
-        guard case .fail(let before) = early.begin(at: a, named: "a", input: 0, isCancelled: true) else {
-            Issue.record("expected cancellation before start")
-            return
-        }
-        #expect(before.code == .cancelled)
+        #expect(failure(early.begin(at: a, named: "a", input: 0, isCancelled: true))?.code == .cancelled)
     }
 }

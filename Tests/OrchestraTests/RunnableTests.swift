@@ -1,4 +1,5 @@
 import Orchestra
+import Synchronization
 import Testing
 
 @Suite("Runnables")
@@ -29,9 +30,8 @@ struct RunnableTests {
 
     @Test("synchronous and asynchronous closure states mix in one machine, with the same events and record")
     func synchronousAndAsynchronous() async throws {
-        struct Boom: Error {}
         let parse = Runnable<String, Int>("parse") { text, _ in
-            guard let n = Int(text) else { throw Boom() }
+            guard let n = Int(text) else { throw Boom(reason: "not a number") }
             return n
         }
         let wait = Runnable<Int, Int>("wait") { n, _ in
@@ -60,7 +60,7 @@ struct RunnableTests {
         let error = try #require(await orchestration.start("x").result.orchestrationError)
         #expect(error.code == .stateFailed)
         #expect(error.state == "parse")
-        #expect(error.underlying is Boom)
+        #expect(error.underlying as? Boom == Boom(reason: "not a number"))
     }
 
     @Test("a subclass that passes an async closure to super.init and overrides invoke runs its override")
@@ -72,7 +72,10 @@ struct RunnableTests {
             override func invoke(_ input: Int, context: RunContext) async throws -> Int { input * 100 }
         }
         #expect(try await Orchestration(Both()).run(2) == 200)
-        // Called directly, invoke of a closure runnable runs its closure, synchronous or not.
+    }
+
+    @Test("invoke called directly on a closure runnable runs its closure, synchronous or not")
+    func invokeRunsTheClosure() async throws {
         let synchronous = Runnable<Int, Int>("s") { n, _ in n + 1 }
         let outer = Runnable<Int, Int>("outer") { n, context in try await synchronous.invoke(n, context: context) }
         #expect(try await Orchestration(outer).run(1) == 2)
@@ -109,7 +112,9 @@ struct RunnableTests {
     func context() async throws {
         let key = MemoryKey<[String]>("trail")
         let seen = Counter()
+        let runIDs = Mutex<[RunID]>([])
         let a = Runnable<Int, Int>("a") { n, context in
+            runIDs.withLock { $0.append(context.runID) }
             #expect(context.step == 1)
             #expect(context.state == "a")
             context.memory[key, default: []].append("a@\(context.step)")
@@ -125,6 +130,7 @@ struct RunnableTests {
         let orchestration = Orchestration(start: a, exit: b)
         let handle = orchestration.start(0)
         #expect(try await handle.value == ["a@1", "b@2"])
+        #expect(runIDs.withLock { $0 } == [handle.id])
         // A second run starts with an empty memory.
         #expect(try await orchestration.run(0) == ["a@1", "b@2"])
         #expect(seen.count == 2)

@@ -18,10 +18,10 @@ struct ValidationTests {
         let orchestration = Orchestration(start: a, exit: exit)
         let diagnostics = orchestration.validate()
         #expect(diagnostics.contains { $0.kind == .exitUnreachable && $0.severity == .error && $0.state == "exit" })
-        let counter = Counter()
-        orchestration.onEvent { _ in counter.increment() }
-        let error = try #require(await orchestration.start(0).result.orchestrationError)
+        let handle = orchestration.start(0)
+        let error = try #require(await handle.result.orchestrationError)
         #expect(error.code == .invalidGraph)
+        #expect(await handle.record.statesVisited.isEmpty)
         #expect(error.message.contains("no declared path leads from the start state 'a' to the exit state 'exit'"))
     }
 

@@ -21,7 +21,7 @@ public struct Route: Sendable {
     ///   - value: The next state's input.
     /// - Returns: The route.
     public static func to<NextInput>(_ target: AnyRunnable<NextInput>, _ value: NextInput) -> Route {
-        Route(decision: .advance(to: target, value: value, advancer: -1, label: nil))
+        Route(decision: .advance(to: target, value: value, label: nil))
     }
 
     /// End the run with this state's output.

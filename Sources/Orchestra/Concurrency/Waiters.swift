@@ -20,9 +20,6 @@ package struct Waiters<Key: Sendable>: Sendable {
     }
 
     /// Removes every waiter; resume them after leaving the lock.
-    /// Whether no task is parked.
-    package var isEmpty: Bool { parked.isEmpty }
-
     package mutating func takeAll() -> [CheckedContinuation<Void, Never>] {
         takeDue { _ in true }
     }

@@ -13,9 +13,10 @@ final class RunScope: Sendable {
     let clock: RunClock
     let hub: EventHub
     let log: RunEventLog?
-    /// Whether the run's last event was published; checked and set under this lock, so that a chunk
-    /// from a task a state left running is either delivered before the last event or dropped.
-    private let ended = Mutex(false)
+    /// Whether the run's last event was published — checked and set under this lock, so that a chunk
+    /// from a task a state left running is either delivered before the last event or dropped — and
+    /// the subscribers chunks go to.
+    private let chunks = Mutex((ended: false, subscribers: EventHub.Snapshot()))
     /// Set by the run's cancellation handler: reading it costs a load, where `Task.isCancelled`
     /// finds the current task and locks its status.
     private let cancelled = Atomic(false)
@@ -50,15 +51,14 @@ final class RunScope: Sendable {
 
     /// Publishes a chunk from inside a state, at once; dropped after the run has ended.
     func publishChunk(_ event: OrchestrationEvent) {
-        ended.withLock { ended in
-            guard !ended else { return }
-            var snapshot = (version: -1, queues: [EventQueue]())
-            hand([event], subscribers: &snapshot)
+        chunks.withLock { chunks in
+            guard !chunks.ended else { return }
+            hand([event], subscribers: &chunks.subscribers)
         }
     }
 
     /// Hands events to the run's log and to every subscriber.
-    func hand(_ events: [OrchestrationEvent], subscribers: inout (version: Int, queues: [EventQueue])) {
+    func hand(_ events: [OrchestrationEvent], subscribers: inout EventHub.Snapshot) {
         log?.append(contentsOf: events)
         guard hub.hasSubscribers else { return }
         hub.refresh(&subscribers)
@@ -69,9 +69,9 @@ final class RunScope: Sendable {
     }
 
     /// Publishes the run's last events, closes the run's log, and tells the hub the run is over.
-    func finish(_ events: [OrchestrationEvent], subscribers: inout (version: Int, queues: [EventQueue])) {
-        ended.withLock { ended in
-            ended = true
+    func finish(_ events: [OrchestrationEvent], subscribers: inout EventHub.Snapshot) {
+        chunks.withLock { chunks in
+            chunks.ended = true
             hand(events, subscribers: &subscribers)
             log?.finish()
         }

@@ -6,7 +6,7 @@
 struct EventBuffer {
     let scope: RunScope
     private var pending: [OrchestrationEvent] = []
-    private var subscribers = (version: -1, queues: [EventQueue]())
+    private var subscribers = EventHub.Snapshot()
 
     init(scope: RunScope) {
         self.scope = scope

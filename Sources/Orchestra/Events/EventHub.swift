@@ -25,12 +25,24 @@ final class EventHub: Sendable {
     /// Whether anyone listens to every run; one atomic load.
     var hasSubscribers: Bool { count.load(ordering: .relaxed) > 0 }
 
-    /// Brings `cache` up to date with the subscribers' queues, if the list changed since.
-    func refresh(_ cache: inout (version: Int, queues: [EventQueue])) {
+    /// A publisher's copy of the subscribers' queues, refreshed only when the list changes.
+    struct Snapshot {
+        fileprivate var version = -1
+        var queues: [EventQueue] = []
+    }
+
+    /// Brings `snapshot` up to date with the subscribers' queues, if the list changed since.
+    func refresh(_ snapshot: inout Snapshot) {
         let current = version.load(ordering: .acquiring)
-        if cache.version != current {
-            cache = (current, state.withLock { $0.queues })
+        if snapshot.version != current {
+            snapshot = Snapshot(version: current, queues: state.withLock { $0.queues })
         }
+    }
+
+    /// Publishes a change of the list to runs; called under the lock, so the count always matches it.
+    private func listChanged(_ state: State) {
+        count.store(state.queues.count, ordering: .relaxed)
+        version.add(1, ordering: .releasing)
     }
 
     /// Adds a subscriber; on a closed hub the queue is closed at once, so its consumer ends.
@@ -39,26 +51,18 @@ final class EventHub: Sendable {
             guard !state.closed else { return false }
             state.queues.append(queue)
             if isHook { state.hooks.append(queue) }
+            listChanged(state)
             return true
         }
-        guard accepted else {
-            queue.close()
-            return
-        }
-        count.add(1, ordering: .relaxed)
-        version.add(1, ordering: .releasing)
+        if !accepted { queue.close() }
     }
 
     func remove(_ queue: EventQueue) {
-        let removed = state.withLock { state in
+        state.withLock { state in
             let before = state.queues.count
             state.queues.removeAll { $0 === queue }
             state.hooks.removeAll { $0 === queue }
-            return before - state.queues.count
-        }
-        if removed > 0 {
-            count.subtract(removed, ordering: .relaxed)
-            version.add(1, ordering: .releasing)
+            if state.queues.count != before { listChanged(state) }
         }
         queue.close()
     }
@@ -93,11 +97,10 @@ final class EventHub: Sendable {
             defer {
                 state.queues.removeAll()
                 state.hooks.removeAll()
+                listChanged(state)
             }
             return state.queues
         }
-        count.store(0, ordering: .relaxed)
-        version.add(1, ordering: .releasing)
         for queue in all { queue.close() }
     }
 

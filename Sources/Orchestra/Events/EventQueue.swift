@@ -29,14 +29,13 @@ final class EventQueue: Sendable {
 
     /// Appends events, in order; ignored once the queue is closed.
     func append(contentsOf events: [OrchestrationEvent]) {
-        let consumer = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
-            guard !state.closed else { return nil }
+        let consumer = state.withLock { state in
+            guard !state.closed else { return [CheckedContinuation<Void, Never>]() }
             state.pending.append(contentsOf: events)
             state.published += events.count
-            // Most of the time the consumer is busy or coalescing, not parked: nothing to wake.
-            return state.consumer.isEmpty ? nil : state.consumer.takeAll()
+            return state.consumer.takeAll()
         }
-        if let consumer { for waiter in consumer { waiter.resume() } }
+        for waiter in consumer { waiter.resume() }
     }
 
     /// Ends the queue: the consumer receives what is pending, then `nil`.
@@ -48,7 +47,8 @@ final class EventQueue: Sendable {
         for waiter in consumer { waiter.resume() }
     }
 
-    /// The next batch, in order; `nil` once the queue is closed and drained, or the consumer's task is cancelled.
+    /// The next batch, in order; `nil` once the queue is closed and drained. A consumer whose task is
+    /// cancelled stops waiting: it gets what is pending, or `nil` if nothing is.
     nonisolated(nonsending) func nextBatch() async -> [OrchestrationEvent]? {
         if let batch = take() { return batch.isEmpty ? nil : batch }
         await park(on: state, in: \.consumer, key: ()) { !$0.pending.isEmpty || $0.closed }

@@ -41,7 +41,7 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
         let startName = start.stateName
         events.append(0, startName, now, .runStarted)
 
-        var machine = RunStateMachine(runID: id, exit: exit, exitName: exit.stateName, stepLimit: options.stepLimit)
+        var machine = RunStateMachine(runID: id, exit: exit, stepLimit: options.stepLimit)
         var action: RunStateMachine.Action
         if options.validatesGraph, let invalid = validation.failure(start: start, exit: exit, runID: id) {
             action = .fail(invalid)
@@ -66,25 +66,25 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                     // A synchronous state runs without an async call: no frame to allocate, no executor check.
                     let stateClock = timed ? clock : nil
                     let result =
-                        if let now = try node.executeSynchronously(value, context: context, clock: stateClock) {
-                            now
+                        if let done = try node.executeSynchronously(value, context: context, clock: stateClock) {
+                            done
                         } else {
                             try await node.execute(value, context: context, clock: stateClock)
                         }
                     if let finishedAt = result.finishedAt { now = finishedAt }
-                    nowIsFresh = result.finishedAt != nil
+                    nowIsFresh = timed
                     let duration = now - started
                     // A state that started while nobody listened has no measured duration: a subscriber
                     // that arrived meanwhile sees the run from its transition on.
                     if timed { events.append(step, name, now, .stateCompleted(duration: duration)) }
                     action = machine.stateReturned(
-                        node, result: result, nextName: { $0.stateName }, isCancelled: scope.isCancelled
+                        node, result: result, isCancelled: scope.isCancelled
                     )
                     let next: String? = if case .execute = action { machine.stateName } else { nil }
                     if recording {
                         // One complete step appended, rather than appended at the start and amended.
                         var label: String?
-                        if next != nil, case .success(.advance(_, _, _, let chosen)) = result.decision {
+                        if next != nil, case .success(.advance(_, _, let chosen)) = result.decision {
                             label = chosen
                         }
                         record.steps.append(

@@ -17,10 +17,10 @@ struct RunStateMachine {
     private(set) var step = 0
     private(set) var stateName = ""
 
-    init(runID: RunID, exit: any StateNode, exitName: String, stepLimit: Int) {
+    init(runID: RunID, exit: any StateNode, stepLimit: Int) {
         self.runID = runID
         self.exit = ObjectIdentifier(exit)
-        self.exitName = exitName
+        exitName = exit.stateName
         self.stepLimit = stepLimit
     }
 
@@ -47,7 +47,6 @@ struct RunStateMachine {
     mutating func stateReturned(
         _ node: any StateNode,
         result: StepResult,
-        nextName: (any StateNode) -> String,
         isCancelled: Bool
     ) -> Action {
         // Cancellation wins even over the exit's output: a state that saw cancellation may have returned
@@ -78,8 +77,8 @@ struct RunStateMachine {
                         + "that leads to '\(exitName)' instead"
                 )
             )
-        case .success(.advance(let target, let value, _, _)):
-            let targetName = nextName(target)
+        case .success(.advance(let target, let value, _)):
+            let targetName = target.stateName
             guard step < stepLimit else {
                 return .fail(
                     OrchestrationError(

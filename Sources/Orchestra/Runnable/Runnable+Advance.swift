@@ -19,7 +19,7 @@ extension Runnable {
                     alwaysLeaves: true
                 )
             ) {
-                .advance(to: next, value: $0, advancer: index, label: label)
+                .advance(to: next, value: $0, label: label)
             }
         }
         return self
@@ -78,7 +78,7 @@ extension Runnable {
                     }
                 }
                 let value = try AdvancerFailure.wrap(.conversion, advancer: index) { try convert(output) }
-                return .advance(to: next, value: value, advancer: index, label: label)
+                return .advance(to: next, value: value, label: label)
             }
         }
         return self
@@ -104,7 +104,7 @@ extension Runnable {
                 }
                 let value = try AdvancerFailure.wrap(.conversion, advancer: index) { try advancer.convert(output) }
                 let next = try AdvancerFailure.wrap(.target, advancer: index) { try advancer.next(for: output) }
-                return .advance(to: next, value: value, advancer: index, label: advancer.label)
+                return .advance(to: next, value: value, label: advancer.label)
             }
         }
         return self
@@ -151,8 +151,8 @@ extension Runnable {
             ) { output in
                 let route = try AdvancerFailure.wrap(.route, advancer: index) { try body(output) }
                 switch route.decision {
-                case .advance(let target, let value, _, _):
-                    return .advance(to: target, value: value, advancer: index, label: label)
+                case .advance(let target, let value, _):
+                    return .advance(to: target, value: value, label: label)
                 case .exit: return .exit(advancer: index)
                 case .noMatch: return .noMatch
                 }

@@ -33,7 +33,7 @@ import Synchronization
 /// a machine built once and reused wants; a machine built per request leaks unless you break the
 /// cycle when done, with ``removeAllAdvancers()`` on its states.
 open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unchecked Sendable {
-    // @unchecked: `advancers` is behind a Mutex; `body` and `directBody` are immutable @Sendable closures.
+    // @unchecked: `advancers` is behind a Mutex; the three bodies are immutable @Sendable closures.
     // Advancers are stored erased (not as [AdvancerEntry<Output>]) so that the step, which runs as
     // unspecialized generic code, does not look up generic metadata at run time on every visit.
     private let advancers = Mutex(AdvancerList())
@@ -153,9 +153,7 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
                 output = try await invoke(typed, context: context)
             }
         default:
-            throw OrchestrationError.internalInconsistency(
-                "state '\(context.state)' received a \(type(of: input)) where it expects \(Input.self)"
-            )
+            throw inputMismatch(input, context: context)
         }
         return finish(&output, clock: clock)
     }
@@ -169,11 +167,14 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
         case let typed as Input:
             output = try synchronousBody(typed, context)
         default:
-            throw OrchestrationError.internalInconsistency(
-                "state '\(context.state)' received a \(type(of: input)) where it expects \(Input.self)"
-            )
+            throw inputMismatch(input, context: context)
         }
         return finish(&output, clock: clock)
+    }
+
+    /// The error for an input of the wrong type, which only a bug in Orchestra could pass.
+    private func inputMismatch(_ input: any Sendable, context: RunContext) -> OrchestrationError {
+        .internalInconsistency("state '\(context.state)' received a \(type(of: input)) where it expects \(Input.self)")
     }
 
     /// Times the end of the state and lets the advancers decide where the run goes.
@@ -185,6 +186,8 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
         return StepResult(output: output, finishedAt: finishedAt, decision: decision)
     }
 
+    /// Takes the output as a typed pointer: forming a raw pointer from `&output` directly is
+    /// (rightly, in general) a compiler warning, since `Output` may hold references.
     private func decide(
         _ deciders: [AdvancerList.Decider], on output: UnsafePointer<Output>
     ) -> Result<Decision, AdvancerFailure> {

@@ -1,7 +1,7 @@
 /// The engine's untyped view of a state: what a run needs to execute it and pick the next one.
 ///
 /// Only ``AnyRunnable`` conforms (its initializer is internal, so every instance is a ``Runnable``),
-/// which is why the single cast of the input back to its static type cannot fail for a user's value.
+/// which is why casting the input back to its static type cannot fail for a user's value.
 protocol StateNode: AnyObject, Sendable {
     /// The state's name at this moment (see ``AnyRunnable/name``).
     var stateName: String { get }
@@ -27,7 +27,7 @@ struct StepResult: Sendable {
 /// What a state's advancers decided for one output.
 enum Decision: Sendable {
     /// Go to `target` with `value`, which is `target`'s `Input` by construction.
-    case advance(to: any StateNode, value: any Sendable, advancer: Int, label: String?)
+    case advance(to: any StateNode, value: any Sendable, label: String?)
     /// A `route` returned `.exit`.
     case exit(advancer: Int)
     /// No advancer advanced.

@@ -22,7 +22,7 @@ final class Describe: Runnable<Int, String>, @unchecked Sendable {
     }
 }
 
-/// A closure runnable that appends its input's length.
+/// A closure runnable that returns its input's length.
 func lengthOf(_ name: String = "Length") -> Runnable<String, Int> {
     Runnable(name) { text, _ in text.count }
 }
