@@ -113,16 +113,27 @@ struct EventTests {
         #expect(slowSeen.count == 20 * Self.expectedKinds.count)
     }
 
-    @Test("a hook that throws is reported, keeps receiving events, and does not affect the run")
-    func throwingHook() async throws {
+    @Test(
+        "a hook that throws is reported, keeps receiving events, and does not affect the run",
+        arguments: [false, true])
+    func throwingHook(awaits: Bool) async throws {
         let failures = Mutex<[HookFailure]>([])
         let options = OrchestrationOptions(onHookFailure: { failure in failures.withLock { $0.append(failure) } })
         let a = Add(1, name: "a")
         let orchestration = Orchestration(a, options: options)
         let seen = Counter()
-        orchestration.onEvent { event in
-            seen.increment()
-            if case .stateStarted = event.kind { throw Boom(reason: "hook bug") }
+        // A closure without `await` gets the synchronous form of `onEvent`; one with `await` the other.
+        if awaits {
+            orchestration.onEvent { event in
+                await Task.yield()
+                seen.increment()
+                if case .stateStarted = event.kind { throw Boom(reason: "hook bug") }
+            }
+        } else {
+            orchestration.onEvent { event in
+                seen.increment()
+                if case .stateStarted = event.kind { throw Boom(reason: "hook bug") }
+            }
         }
         #expect(try await orchestration.run(1) == 2)
         #expect(try await orchestration.run(2) == 3)
@@ -132,6 +143,28 @@ struct EventTests {
         #expect(reported.count == 2)
         #expect(
             reported.allSatisfy { ($0.error as? Boom)?.reason == "hook bug" && $0.event.kind.name == "stateStarted" })
+    }
+
+    @Test("once a hook is idle, the events it handled are freed: a chunk's value does not outlive its run")
+    func handledEventsAreFreed() async throws {
+        final class Payload: Sendable {}
+        let watched = Mutex<[WeakPayload<Payload>]>([])
+        let emitter = Runnable<Int, Int>("emitter") { n, context in
+            let payload = Payload()
+            watched.withLock { $0.append(WeakPayload(payload)) }
+            context.emit(payload)
+            return n
+        }
+        let orchestration = Orchestration(emitter)
+        let seen = Counter()
+        orchestration.onEvent { event in
+            if event.chunk(as: Payload.self) != nil { seen.increment() }
+        }
+        for n in 0..<3 { _ = try await orchestration.run(n) }
+        await orchestration.waitForHooks()
+        #expect(seen.count == 3)
+        let freed = await eventually { watched.withLock { $0.allSatisfy { $0.value == nil } } }
+        #expect(freed, "a handled event still holds its chunk")
     }
 
     @Test("a cancelled hook stops receiving events")
@@ -237,4 +270,10 @@ struct EventTests {
         #expect(recorder.kinds(of: handle.id).last == "runCompleted")
         #expect(!recorder.kinds(of: handle.id).contains("chunk"))
     }
+}
+
+/// Holds an object without keeping it alive.
+struct WeakPayload<Value: AnyObject & Sendable>: Sendable {
+    weak var value: Value?
+    init(_ value: Value) { self.value = value }
 }

@@ -6,14 +6,21 @@ import Synchronization
 /// that was woken waits ``coalescing`` before draining, so that a run producing events in a
 /// tight loop wakes it at most once per interval instead of once per event (a wake-up costs
 /// about a microsecond; an event should cost well under one).
+///
+/// The consumer hands each batch back whole once handled, and the next producer to append frees
+/// it: a run's thread allocated the events (the terminal event's record, the batch's storage),
+/// and memory freed on another thread than the one that allocated it makes both threads contend
+/// for the allocator's lock — measured, that contention cost more than the rest of the event path.
 final class EventQueue: Sendable {
     /// How long a woken consumer lets events accumulate before taking them.
     static let coalescing: Duration = .microseconds(250)
 
     private struct State {
         var pending: [OrchestrationEvent] = []
-        /// A drained batch the consumer handed back, kept for its capacity.
-        var spare: [OrchestrationEvent] = []
+        /// Batches the consumer has handled, for a producer (or the idle consumer) to free.
+        var handedBack: [[OrchestrationEvent]] = []
+        /// The size of the last batch taken, so the next one is allocated once, at about its size.
+        var lastBatch = 0
         var closed = false
         var published = 0
         var handled = 0
@@ -29,13 +36,17 @@ final class EventQueue: Sendable {
 
     /// Appends events, in order; ignored once the queue is closed.
     func append(contentsOf events: [OrchestrationEvent]) {
+        var handled: [[OrchestrationEvent]] = []
         let consumer = state.withLock { state in
             guard !state.closed else { return [CheckedContinuation<Void, Never>]() }
+            if state.pending.capacity == 0 { state.pending.reserveCapacity(max(16, state.lastBatch * 3 / 2)) }
             state.pending.append(contentsOf: events)
             state.published += events.count
+            if !state.handedBack.isEmpty { swap(&handled, &state.handedBack) }
             return state.consumer.takeAll()
         }
         for waiter in consumer { waiter.resume() }
+        // `handled` is freed here, on this thread, outside the lock.
     }
 
     /// Ends the queue: the consumer receives what is pending, then `nil`.
@@ -51,6 +62,7 @@ final class EventQueue: Sendable {
     /// cancelled stops waiting: it gets what is pending, or `nil` if nothing is.
     nonisolated(nonsending) func nextBatch() async -> [OrchestrationEvent]? {
         if let batch = take() { return batch.isEmpty ? nil : batch }
+        reclaim()  // nothing pending: no producer is busy, so freeing here contends with no one
         await park(on: state, in: \.consumer, key: ()) { !$0.pending.isEmpty || $0.closed }
         if !Task.isCancelled, !state.withLock({ $0.closed }) {
             try? await Task.sleep(for: Self.coalescing)
@@ -62,21 +74,27 @@ final class EventQueue: Sendable {
     private func take() -> [OrchestrationEvent]? {
         state.withLock { state in
             if !state.pending.isEmpty {
-                var batch = state.spare
-                state.spare = []
+                var batch: [OrchestrationEvent] = []
                 swap(&batch, &state.pending)
+                state.lastBatch = batch.count
                 return batch
             }
             return state.closed ? [] : nil
         }
     }
 
-    /// Records that the consumer has finished handling `batch`, and keeps its storage for reuse.
+    /// Frees the batches handed back, so that an idle queue keeps no handled event alive.
+    private func reclaim() {
+        var handled: [[OrchestrationEvent]] = []
+        state.withLock { swap(&handled, &$0.handedBack) }
+    }
+
+    /// Records that the consumer has finished handling `batch`, and hands it back to be freed by
+    /// the next producer.
     func markHandled(_ batch: consuming [OrchestrationEvent]) {
         let count = batch.count
-        batch.removeAll(keepingCapacity: true)
         let ready = state.withLock { [batch] state in
-            if state.spare.capacity < batch.capacity { state.spare = batch }
+            state.handedBack.append(batch)
             state.handled += count
             let handled = state.handled
             return state.idle.takeDue { $0 <= handled }

@@ -111,28 +111,42 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// orchestration.onEvent { event in print(event) }
     /// ```
     ///
+    /// A closure that does not `await` gets this synchronous form, which the hook's task calls
+    /// without an asynchronous call per event; a closure that awaits gets the `async` form.
+    ///
+    /// - Parameter hook: Called once per event, never concurrently with itself.
+    /// - Returns: The subscription, to remove the hook or wait for it to catch up.
+    @discardableResult
+    public nonisolated func onEvent(
+        _ hook: @escaping @Sendable (OrchestrationEvent) throws -> Void
+    ) -> EventSubscription {
+        subscribe { batch, onFailure in
+            for index in batch.indices {
+                do {
+                    try hook(batch[index])
+                } catch {
+                    onFailure(HookFailure(event: batch[index], error: error))
+                }
+            }
+        }
+    }
+
+    /// Calls `hook` with every event of every run, in order per run, awaiting each call before the next.
+    ///
+    /// Everything said of the synchronous form holds here too. A closure that awaits — writing to
+    /// an actor, say — gets this form.
+    ///
+    /// ```swift
+    /// orchestration.onEvent { event in await log.write(event) }
+    /// ```
+    ///
     /// - Parameter hook: Called once per event, never concurrently with itself.
     /// - Returns: The subscription, to remove the hook or wait for it to catch up.
     @discardableResult
     public nonisolated func onEvent(
         _ hook: nonisolated(nonsending) @escaping @Sendable (OrchestrationEvent) async throws -> Void
     ) -> EventSubscription {
-        let queue = EventQueue()
-        hub.add(queue, isHook: true)
-        let onFailure = options.onHookFailure ?? Self.report
-        Task { await Self.deliver(queue, to: hook, onFailure: onFailure) }
-        return EventSubscription(hub: hub, queue: queue)
-    }
-
-    /// The hook's own task: hands it every batch, one event at a time, until the queue closes.
-    ///
-    /// `nonsending` so that awaiting the hook does not hop executors once per event.
-    private nonisolated(nonsending) static func deliver(
-        _ queue: EventQueue,
-        to hook: nonisolated(nonsending) @Sendable (OrchestrationEvent) async throws -> Void,
-        onFailure: @Sendable (HookFailure) -> Void
-    ) async {
-        while let batch = await queue.nextBatch() {
+        subscribe { batch, onFailure in
             for index in batch.indices {
                 do {
                     try await hook(batch[index])
@@ -140,6 +154,37 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
                     onFailure(HookFailure(event: batch[index], error: error))
                 }
             }
+        }
+    }
+
+    /// Adds a hook's queue to the hub and starts the hook's own task, which hands it every batch
+    /// until the queue closes.
+    private nonisolated func subscribe(
+        _ handle:
+            nonisolated(nonsending) @escaping @Sendable (
+                _ batch: [OrchestrationEvent], _ onFailure: @escaping @Sendable (HookFailure) -> Void
+            ) async -> Void
+    ) -> EventSubscription {
+        let queue = EventQueue()
+        hub.add(queue, isHook: true)
+        let onFailure = options.onHookFailure ?? Self.report
+        Task { await Self.deliver(queue, to: handle, onFailure: onFailure) }
+        return EventSubscription(hub: hub, queue: queue)
+    }
+
+    /// The hook's own task: hands it every batch until the queue closes.
+    ///
+    /// `nonsending` so that awaiting the hook does not hop executors once per batch.
+    private nonisolated(nonsending) static func deliver(
+        _ queue: EventQueue,
+        to handle:
+            nonisolated(nonsending) @Sendable (
+                _ batch: [OrchestrationEvent], _ onFailure: @escaping @Sendable (HookFailure) -> Void
+            ) async -> Void,
+        onFailure: @escaping @Sendable (HookFailure) -> Void
+    ) async {
+        while let batch = await queue.nextBatch() {
+            await handle(batch, onFailure)
             queue.markHandled(batch)
         }
     }
