@@ -26,7 +26,7 @@ import Foundation
 public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// The options the orchestration was created with.
     public nonisolated let options: OrchestrationOptions
-    private nonisolated let engine: RunEngine<Input, Output>
+    private nonisolated let engine: RunEngine
     private nonisolated let hub: EventHub
 
     /// Creates an orchestration from its start and exit states.
@@ -73,7 +73,15 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// - Throws: ``OrchestrationError``, saying why the run did not complete.
     @concurrent public nonisolated func run(_ input: Input) async throws(OrchestrationError) -> Output {
         hub.runStarted()
-        return try await engine.run(input, id: RunID(), log: nil).result.get()
+        // Matched here rather than through `typed()`: no `Result<Output, …>` whose metadata
+        // unspecialized code would look up on every run.
+        switch await engine.run(input, id: RunID(), log: nil).result {
+        case .success(let output):
+            if case let typed as Output = output { return typed }
+            throw .internalInconsistency("the exit state returned \(type(of: output)), not \(Output.self)")
+        case .failure(let error):
+            throw error
+        }
     }
 
     /// Starts a run in a new task and returns at once with its handle: its id, its events, its

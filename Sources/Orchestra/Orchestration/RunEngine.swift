@@ -2,7 +2,11 @@ import Foundation
 
 /// Runs one machine: carries out ``RunStateMachine``'s actions, emits events, keeps the record.
 /// Shared by every run of an orchestration; holds nothing mutable.
-struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
+///
+/// Not generic: values travel erased between states anyway, and a generic engine running as
+/// unspecialized code looked up the metadata of `RunFinish<Output>` and friends several times per
+/// run. The orchestration casts the exit state's output back to its `Output`.
+struct RunEngine: Sendable {
     let start: any StateNode
     let exit: any StateNode
     let options: OrchestrationOptions
@@ -16,7 +20,7 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
     /// the hub stays open for this run even if the orchestration is released before the run begins.
     ///
     /// - Parameter log: The run's own event log, for runs started with `start`; those always keep a record.
-    nonisolated(nonsending) func run(_ input: Input, id: RunID, log: RunEventLog?) async -> RunFinish<Output> {
+    nonisolated(nonsending) func run(_ input: any Sendable, id: RunID, log: RunEventLog?) async -> RunFinish {
         let scope = RunScope(runID: id, clock: clock, hub: hub, log: log)
         // One handler per run, so that each step checks a flag instead of `Task.isCancelled`.
         return await withTaskCancellationHandler {
@@ -27,7 +31,7 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
     }
 
     /// The run itself, inside its cancellation handler.
-    private nonisolated(nonsending) func drive(_ input: Input, scope: RunScope) async -> RunFinish<Output> {
+    private nonisolated(nonsending) func drive(_ input: any Sendable, scope: RunScope) async -> RunFinish {
         let id = scope.runID
         let recording = options.recordsRuns || scope.log != nil
         var record = RunRecord(runID: id, startedAt: Date())
@@ -117,14 +121,9 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
                     }
                 }
             case .complete(let output):
-                guard let typed = output as? Output else {
-                    action = .fail(
-                        .internalInconsistency("the exit state returned \(type(of: output)), not \(Output.self)"))
-                    continue
-                }
                 record.status = .completed
                 finish(&events, &record, machine, runStart, recording) { .runCompleted($0) }
-                return RunFinish(result: .success(typed), record: record)
+                return RunFinish(result: .success(output), record: record)
             case .fail(let error):
                 let cancelled = error.code == .cancelled
                 record.status = cancelled ? .cancelled : .failed
@@ -156,8 +155,21 @@ struct RunEngine<Input: Sendable, Output: Sendable>: Sendable {
     }
 }
 
-/// How one run ended: its result and its record.
-struct RunFinish<Output: Sendable>: Sendable {
-    var result: Result<Output, OrchestrationError>
+/// How one run ended: its result — the exit state's output, erased — and its record.
+struct RunFinish: Sendable {
+    var result: Result<any Sendable, OrchestrationError>
     var record: RunRecord
+
+    /// The result with the output cast back to the orchestration's `Output`, which the exit state
+    /// produces by construction.
+    func typed<Output>(as _: Output.Type = Output.self) -> Result<Output, OrchestrationError> {
+        switch result {
+        case .success(let output):
+            if case let typed as Output = output { return .success(typed) }
+            return .failure(
+                .internalInconsistency("the exit state returned \(type(of: output)), not \(Output.self)"))
+        case .failure(let error):
+            return .failure(error)
+        }
+    }
 }

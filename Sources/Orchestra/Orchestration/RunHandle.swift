@@ -2,10 +2,10 @@
 public struct RunHandle<Output: Sendable>: Sendable {
     /// The run's identity, as carried by its events and record.
     public let id: RunID
-    private let task: Task<RunFinish<Output>, Never>
+    private let task: Task<RunFinish, Never>
     private let log: RunEventLog
 
-    init(id: RunID, task: Task<RunFinish<Output>, Never>, log: RunEventLog) {
+    init(id: RunID, task: Task<RunFinish, Never>, log: RunEventLog) {
         self.id = id
         self.task = task
         self.log = log
@@ -16,14 +16,14 @@ public struct RunHandle<Output: Sendable>: Sendable {
 
     /// The run's outcome, once it has ended.
     public var result: Result<Output, OrchestrationError> {
-        get async { await task.value.result }
+        get async { await task.value.typed() }
     }
 
     /// The exit state's output, once the run has completed.
     ///
     /// - Throws: ``OrchestrationError``, saying why the run did not complete.
     public var value: Output {
-        get async throws(OrchestrationError) { try await task.value.result.get() }
+        get async throws(OrchestrationError) { try await task.value.typed().get() }
     }
 
     /// The run's record, once it has ended: every state executed, with durations and transitions.
