@@ -62,7 +62,13 @@ final class EventQueue: Sendable {
     /// cancelled stops waiting: it gets what is pending, or `nil` if nothing is.
     nonisolated(nonsending) func nextBatch() async -> [OrchestrationEvent]? {
         if let batch = take() { return batch.isEmpty ? nil : batch }
-        reclaim()  // nothing pending: no producer is busy, so freeing here contends with no one
+        // A run that just appended is likely to append again soon: wait one interval before parking,
+        // so that it need not wake this task — a wake-up is a system call on the run's thread.
+        if !Task.isCancelled {
+            try? await Task.sleep(for: Self.coalescing)
+            if let batch = take() { return batch.isEmpty ? nil : batch }
+        }
+        reclaim()  // idle for a whole interval: freeing here contends with no busy run
         await park(on: state, in: \.consumer, key: ()) { !$0.pending.isEmpty || $0.closed }
         if !Task.isCancelled, !state.withLock({ $0.closed }) {
             try? await Task.sleep(for: Self.coalescing)
