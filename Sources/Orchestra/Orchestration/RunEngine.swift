@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs one machine: carries out ``RunStateMachine``'s actions, emits events, keeps the record.
 /// Shared by every run of an orchestration; holds nothing mutable.
@@ -13,6 +14,7 @@ struct RunEngine: Sendable {
     let clock: RunClock
     let hub: EventHub
     let validation: ValidationCache
+    let stepsHint = StepsHint()
 
     /// Runs the machine on `input` to its end. Never throws: the outcome is in the result.
     ///
@@ -35,8 +37,9 @@ struct RunEngine: Sendable {
         let id = scope.runID
         let recording = options.recordsRuns || scope.log != nil
         var record = RunRecord(runID: id, startedAt: Date())
-        // Growing the steps by doubling would reallocate, and copy every step, several times per run.
-        if recording { record.steps.reserveCapacity(16) }
+        // Growing the steps by doubling would reallocate, and copy every step, several times per run:
+        // reserve what the previous run needed.
+        if recording { record.steps.reserveCapacity(stepsHint.value.load(ordering: .relaxed)) }
         var events = EventBuffer(scope: scope)
         // Times are read once per transition: a state's finish is the next state's start.
         var nowIsFresh = recording || scope.isListened
@@ -87,15 +90,9 @@ struct RunEngine: Sendable {
                     let next: String? = if case .execute = action { machine.stateName } else { nil }
                     if recording {
                         // One complete step appended, rather than appended at the start and amended.
-                        var label: String?
-                        if next != nil, case .success(.advance(_, _, let chosen)) = result.decision {
-                            label = chosen
-                        }
-                        record.steps.append(
-                            .init(
-                                step: step, state: name, start: started - runStart, duration: duration, next: next,
-                                label: label
-                            )
+                        record.appendStep(
+                            step, name, start: started - runStart, duration: duration, next: next,
+                            label: next == nil ? nil : result.label
                         )
                     }
                     if let next, scope.isListened {
@@ -110,11 +107,9 @@ struct RunEngine: Sendable {
                     if nowIsFresh { now = clock.now() }
                     action = machine.stateThrew(error, isCancelled: scope.isCancelled)
                     if recording {
-                        record.steps.append(
-                            .init(
-                                step: step, state: name, start: started - runStart, duration: now - started,
-                                failed: true)
-                        )
+                        record.appendStep(
+                            step, name, start: started - runStart, duration: now - started, next: nil, label: nil,
+                            failed: true)
                     }
                     if case .fail(let failure) = action {
                         events.append(step, name, now, .stateFailed(failure))
@@ -146,12 +141,29 @@ struct RunEngine: Sendable {
         _ kind: (RunRecord) -> OrchestrationEvent.Kind
     ) {
         let end = recording || events.scope.isListened ? clock.now() : runStart
-        if recording { record.duration = end - runStart }
+        if recording {
+            record.duration = end - runStart
+            stepsHint.remember(record.steps.count)
+        }
         events.finish {
             OrchestrationEvent(
                 run: record.runID, step: machine.step, state: machine.stateName, timestamp: end, kind: kind(record)
             )
         }
+    }
+}
+
+/// How many steps the orchestration's last recorded run took, so that the next run's record can
+/// reserve room for them at once. Machines tend to repeat their shape; when one does not, a run
+/// grows its record as usual.
+final class StepsHint: Sendable {
+    /// At most this many are reserved, whatever the last run took.
+    static let cap = 1024
+    let value = Atomic(8)
+
+    func remember(_ count: Int) {
+        let hint = min(max(count, 1), Self.cap)
+        if value.load(ordering: .relaxed) != hint { value.store(hint, ordering: .relaxed) }
     }
 }
 

@@ -48,12 +48,13 @@ public struct RunRecord: Sendable, Codable, Hashable {
         /// How long its `invoke` took, until it returned or threw; `nil` in a record that was decoded
         /// without it.
         public var duration: Duration?
+        // Declared here, not last, so that it fills `duration`'s padding: a step is 96 bytes, not 104.
+        /// Whether the state threw.
+        public var failed: Bool
         /// The state the run went to next; `nil` for the last step.
         public var next: String?
         /// The label of the advancer that chose `next`, if it had one.
         public var label: String?
-        /// Whether the state threw.
-        public var failed: Bool
 
         /// Creates a step.
         public init(
@@ -99,6 +100,15 @@ public struct RunRecord: Sendable, Codable, Hashable {
         self.startedAt = startedAt
         status = .running
         steps = []
+    }
+
+    /// Appends one complete step.
+    mutating func appendStep(
+        _ step: Int, _ state: String, start: Duration, duration: Duration, next: String?, label: String?,
+        failed: Bool = false
+    ) {
+        steps.append(
+            Step(step: step, state: state, start: start, duration: duration, next: next, label: label, failed: failed))
     }
 
     /// The names of the states visited, in order.

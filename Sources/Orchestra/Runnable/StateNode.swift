@@ -22,6 +22,12 @@ struct StepResult: Sendable {
     var finishedAt: Duration?
     /// The first advancer that advanced, the exit, no match, or the advancer's error.
     var decision: Result<Decision, AdvancerFailure>
+
+    /// The label of the advancer that advanced, if it had one.
+    var label: String? {
+        if case .success(.advance(_, _, let label)) = decision { return label }
+        return nil
+    }
 }
 
 /// What a state's advancers decided for one output.
