@@ -40,6 +40,42 @@ struct ConcurrencyTests {
         }
     }
 
+    @Test("renaming a state while runs read its name: every record holds one of the names given")
+    func renameDuringRuns() async throws {
+        let names = (0..<50).map { "name-\($0)-" + String(repeating: "x", count: $0) }  // small and heap strings
+        let renamed = Runnable<Int, Int>(names[0]) { n, _ in n + 1 }
+        let exit = Runnable<Int, Int>("exit") { n, _ in n }
+        renamed.advance(to: exit)
+        let orchestration = Orchestration(start: renamed, exit: exit, options: .init(validatesGraph: false))
+        let records = try await withThrowingTaskGroup(of: [RunRecord].self) { group in
+            group.addTask {
+                for round in 0..<20 {
+                    for name in names { renamed.name = name }
+                    if round % 4 == 0 { await Task.yield() }
+                }
+                return []
+            }
+            for _ in 0..<4 {
+                group.addTask {
+                    var records: [RunRecord] = []
+                    for n in 0..<250 {
+                        let handle = orchestration.start(n)
+                        let value = try await handle.value
+                        #expect(value == n + 1)
+                        records.append(await handle.record)
+                    }
+                    return records
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(records.count == 1000)
+        let known = Set(names)
+        #expect(records.allSatisfy { known.contains($0.steps[0].state) && $0.steps[0].next == "exit" })
+        renamed.name = "final"
+        #expect(renamed.name == "final")
+    }
+
     @Test("run ids are unique")
     func uniqueIDs() {
         let ids = (0..<100_000).map { _ in RunID() }

@@ -13,12 +13,22 @@ import Synchronization
 /// }
 /// ```
 open class AnyRunnable<Input: Sendable>: @unchecked Sendable {
-    // @unchecked: the only mutable state is `nameStorage`, which a Mutex guards.
-    private let nameStorage: Mutex<String>
+    // @unchecked: the only mutable state is the name: an atomic pointer to an immutable box, which
+    // is replaced, never changed, and whose replaced boxes stay alive with the runnable.
+    /// The current name's box, retained once. A run reads the name at every step; a load and no
+    /// lock makes that read cost a few nanoseconds.
+    private let currentName: Atomic<UnsafeMutableRawPointer>
+    /// Boxes replaced by a rename. A reader may still be reading one, so they are freed only with the
+    /// runnable; names change rarely (usually never after a machine is built), so this stays small.
+    private let replacedNames = Mutex<[NameBox]>([])
 
     // Internal, so no type outside Orchestra can subclass this directly: every instance is a Runnable.
     init(stateName: String) {
-        nameStorage = Mutex(stateName)
+        currentName = Atomic(Unmanaged.passRetained(NameBox(stateName)).toOpaque())
+    }
+
+    deinit {
+        Unmanaged<NameBox>.fromOpaque(currentName.load(ordering: .acquiring)).release()
     }
 
     /// The state's name, used by events, run records, diagnostics and graphs.
@@ -27,9 +37,17 @@ open class AnyRunnable<Input: Sendable>: @unchecked Sendable {
     /// closure runnables are named by their initializer. Set it before running when one type
     /// appears several times in a machine, so that each state has a distinct name.
     public var name: String {
-        get { nameStorage.withLock { $0 } }
+        get {
+            // The box is alive: it is either current or among `replacedNames`, both owned by `self`.
+            Unmanaged<NameBox>.fromOpaque(currentName.load(ordering: .acquiring))
+                ._withUnsafeGuaranteedRef { $0.value }
+        }
         set {
-            nameStorage.withLock { $0 = newValue }
+            let box = Unmanaged.passRetained(NameBox(newValue)).toOpaque()
+            replacedNames.withLock { replaced in
+                let old = currentName.exchange(box, ordering: .acquiringAndReleasing)
+                replaced.append(Unmanaged<NameBox>.fromOpaque(old).takeRetainedValue())
+            }
             GraphVersion.bump()
         }
     }
@@ -51,4 +69,10 @@ open class AnyRunnable<Input: Sendable>: @unchecked Sendable {
 
 extension AnyRunnable: StateNode {
     var stateName: String { name }
+}
+
+/// A state's name, never changed once made: a rename replaces the box.
+private final class NameBox: Sendable {
+    let value: String
+    init(_ value: String) { self.value = value }
 }
