@@ -1,4 +1,4 @@
-/// A hook added with ``Orchestration/onEvent(_:)``; cancel it to stop the hook.
+/// A hook added with `onEvent` (see ``Orchestration``); cancel it to stop the hook.
 ///
 /// Dropping the subscription does not remove the hook: hooks live as long as their
 /// orchestration unless cancelled.
