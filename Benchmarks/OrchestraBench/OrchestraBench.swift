@@ -34,7 +34,7 @@ enum OrchestraBench {
     }
 
     static let usage = """
-        usage: orchestra-bench [--json] [--quick] [--events on|off] [WORKLOAD ...]
+        usage: orchestra-bench [--json] [--quick] [--events on|off] [--hook sync|async] [WORKLOAD ...]
 
         Measures Orchestra's framework overhead with no-op states (each adds 1).
         Workloads: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).
@@ -43,6 +43,8 @@ enum OrchestraBench {
           --quick        short repetitions, for a smoke run (figures are not comparable)
           --events on    a hook receives every event and runs keep records (default)
           --events off   no listener and no records: the bare engine
+          --hook sync    the hook is onEvent(.synchronous { … }) (default)
+          --hook async   the hook is the closure form, onEvent { … }, called with await
         """
 }
 
@@ -54,6 +56,7 @@ struct Settings {
     var json = false
     var quick = false
     var events = true
+    var asyncHook = false
     var workloads: [Workload] = Workload.allCases
 
     init(_ arguments: [String]) throws {
@@ -63,6 +66,12 @@ struct Settings {
             switch argument {
             case "--json": json = true
             case "--quick": quick = true
+            case "--hook":
+                switch rest.popFirst() {
+                case "sync": asyncHook = false
+                case "async": asyncHook = true
+                case let other: throw BenchError("--hook takes 'sync' or 'async', not '\(other ?? "nothing")'")
+                }
             case "--events":
                 switch rest.popFirst() {
                 case "on": events = true
@@ -89,7 +98,8 @@ struct BenchError: Error, CustomStringConvertible {
 /// hop each way, which would be measured as framework overhead.
 nonisolated func runAll(_ settings: Settings) async throws {
     if !settings.json {
-        print("orchestra-bench — events \(settings.events ? "on (a hook receives every event, records kept)" : "off")")
+        let hook = settings.asyncHook ? "an async closure hook" : "a synchronous hook"
+        print("orchestra-bench — events \(settings.events ? "on (\(hook) receives every event, records kept)" : "off")")
         print("workload         µs/transition   min     max    CPU µs    wall ms   peak RSS MiB")
     }
     for workload in settings.workloads {
@@ -111,6 +121,8 @@ struct Result {
     var peakRSS: Double
     var rssGrowth: Double?
     var events: Bool
+    /// `"sync"` or `"async"`: the form of the counting hook, when events are on.
+    var hook: String?
 
     var median: Double { perTransition.sorted()[perTransition.count / 2] }
     var cpuMedian: Double { cpuPerTransition.sorted()[cpuPerTransition.count / 2] }
@@ -124,6 +136,7 @@ struct Result {
             "\"cpu_us_per_transition\": \(round3(cpuMedian))",
             "\"peak_rss_mib\": \(round3(peakRSS))",
             "\"events\": \(events)",
+            "\"hook\": \(hook.map { "\"\($0)\"" } ?? "null")",
             "\"reps\": \(perTransition.count)",
         ]
         if let wallMilliseconds { fields.append("\"wall_ms\": \(round3(wallMilliseconds))") }
@@ -162,7 +175,7 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             options: .init(stepLimit: 2_000, recordsRuns: settings.events)
         )
         let counter = Counter()
-        if settings.events { orchestration.onEvent { _ in counter.add() } }
+        if settings.events { subscribe(orchestration, counter, settings) }
         let transitions = isChain ? 10 : 1000
         let eventsPerRun = 1 + 3 * transitions
         // Calibrate: about one second per repetition (a tenth with --quick).
@@ -188,7 +201,7 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
         }
         return Result(
             workload: workload, perTransition: samples, cpuPerTransition: cpu, peakRSS: Memory.peakMiB(),
-            events: settings.events
+            events: settings.events, hook: settings.events ? (settings.asyncHook ? "async" : "sync") : nil
         )
     case .concurrent1000:
         let machine = Machines.chain(10, .yielding)
@@ -196,7 +209,7 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             start: machine.start, exit: machine.exit, options: .init(recordsRuns: settings.events)
         )
         let counter = Counter()
-        if settings.events { orchestration.onEvent { _ in counter.add() } }
+        if settings.events { subscribe(orchestration, counter, settings) }
         _ = try await orchestration.run(0)
         if settings.events { await orchestration.waitForHooks() }  // the warm-up's events are not a rep's
         // The process's peak covers the workloads run before this one: reset it, where Linux allows.
@@ -224,8 +237,17 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             workload: workload, perTransition: samples, cpuPerTransition: cpu,
             wallMilliseconds: walls.sorted()[walls.count / 2],
             peakRSS: peak, rssGrowth: baseline.flatMap { base in Memory.highWaterMiB().map { max(0, $0 - base) } },
-            events: settings.events
+            events: settings.events, hook: settings.events ? (settings.asyncHook ? "async" : "sync") : nil
         )
+    }
+}
+
+/// Attaches the hook that counts events: synchronous, unless `--hook async` asks for the closure form.
+nonisolated func subscribe(_ orchestration: Orchestration<Int, Int>, _ counter: Counter, _ settings: Settings) {
+    if settings.asyncHook {
+        orchestration.onEvent { _ in counter.add() }
+    } else {
+        orchestration.onEvent(.synchronous { _ in counter.add() })
     }
 }
 

@@ -1,4 +1,5 @@
 import Orchestra
+import Synchronization
 import Testing
 
 @Suite("Concurrent runs")
@@ -43,22 +44,27 @@ struct ConcurrencyTests {
     @Test("renaming a state while runs read its name: every record holds one of the names given")
     func renameDuringRuns() async throws {
         let names = (0..<50).map { "name-\($0)-" + String(repeating: "x", count: $0) }  // small and heap strings
+        let known = Set(names)
         let renamed = Runnable<Int, Int>(names[0]) { n, _ in n + 1 }
         let exit = Runnable<Int, Int>("exit") { n, _ in n }
         renamed.advance(to: exit)
         let orchestration = Orchestration(start: renamed, exit: exit, options: .init(validatesGraph: false))
-        let records = try await withThrowingTaskGroup(of: [RunRecord].self) { group in
-            group.addTask {
-                for round in 0..<20 {
-                    for name in names { renamed.name = name }
-                    if round % 4 == 0 { await Task.yield() }
-                }
-                return []
+        let running = Flag(true)
+        // Renames for as long as the runs and the readers go on.
+        let renamer = Task {
+            var renames = 0
+            while running.isSet {
+                renamed.name = names[renames % names.count]
+                renames += 1
+                if renames % 64 == 0 { await Task.yield() }
             }
-            for _ in 0..<4 {
+            return renames
+        }
+        let records = try await withThrowingTaskGroup(of: [RunRecord].self) { group in
+            for _ in 0..<3 {
                 group.addTask {
                     var records: [RunRecord] = []
-                    for n in 0..<250 {
+                    for n in 0..<300 {
                         let handle = orchestration.start(n)
                         let value = try await handle.value
                         #expect(value == n + 1)
@@ -67,10 +73,22 @@ struct ConcurrencyTests {
                     return records
                 }
             }
+            group.addTask {
+                // Reads the name directly, as often as it can, while it changes.
+                for round in 0..<20_000 {
+                    let name = renamed.name
+                    let isKnown = known.contains(name)
+                    #expect(isKnown, "read a name that was never given: \(name)")
+                    if round % 256 == 0 { await Task.yield() }
+                }
+                return []
+            }
             return try await group.reduce(into: []) { $0 += $1 }
         }
-        #expect(records.count == 1000)
-        let known = Set(names)
+        running.clear()
+        let renames = await renamer.value
+        #expect(records.count == 900)
+        #expect(renames > 0)
         #expect(records.allSatisfy { known.contains($0.steps[0].state) && $0.steps[0].next == "exit" })
         renamed.name = "final"
         #expect(renamed.name == "final")
@@ -88,4 +106,12 @@ struct ConcurrencyTests {
             #expect(bytes.8 >> 6 == 0b10)
         }
     }
+}
+
+/// A flag one task sets and others read.
+final class Flag: Sendable {
+    private let value: Atomic<Bool>
+    init(_ value: Bool) { self.value = Atomic(value) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func clear() { value.store(false, ordering: .releasing) }
 }

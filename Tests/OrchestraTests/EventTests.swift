@@ -122,7 +122,7 @@ struct EventTests {
         let a = Add(1, name: "a")
         let orchestration = Orchestration(a, options: options)
         let seen = Counter()
-        // A closure without `await` gets the synchronous form of `onEvent`; one with `await` the other.
+        // The closure form, awaiting between events, and the synchronous form.
         if awaits {
             orchestration.onEvent { event in
                 await Task.yield()
@@ -130,10 +130,11 @@ struct EventTests {
                 if case .stateStarted = event.kind { throw Boom(reason: "hook bug") }
             }
         } else {
-            orchestration.onEvent { event in
-                seen.increment()
-                if case .stateStarted = event.kind { throw Boom(reason: "hook bug") }
-            }
+            orchestration.onEvent(
+                .synchronous { event in
+                    seen.increment()
+                    if case .stateStarted = event.kind { throw Boom(reason: "hook bug") }
+                })
         }
         #expect(try await orchestration.run(1) == 2)
         #expect(try await orchestration.run(2) == 3)
@@ -145,9 +146,10 @@ struct EventTests {
             reported.allSatisfy { ($0.error as? Boom)?.reason == "hook bug" && $0.event.kind.name == "stateStarted" })
     }
 
-    @Test("once a hook is idle, the events it handled are freed: a chunk's value does not outlive its run")
-    func handledEventsAreFreed() async throws {
-        final class Payload: Sendable {}
+    @Test(
+        "the events a hook handled are freed once it is idle or removed: a chunk's value does not outlive its run",
+        arguments: [false, true])
+    func handledEventsAreFreed(removeHook: Bool) async throws {
         let watched = Mutex<[WeakPayload<Payload>]>([])
         let emitter = Runnable<Int, Int>("emitter") { n, context in
             let payload = Payload()
@@ -157,14 +159,48 @@ struct EventTests {
         }
         let orchestration = Orchestration(emitter)
         let seen = Counter()
-        orchestration.onEvent { event in
+        let subscription = orchestration.onEvent { event in
             if event.chunk(as: Payload.self) != nil { seen.increment() }
         }
         for n in 0..<3 { _ = try await orchestration.run(n) }
-        await orchestration.waitForHooks()
+        await subscription.waitUntilDelivered()
         #expect(seen.count == 3)
+        // Removed at once, before the hook's task has gone idle; the subscription stays alive below.
+        if removeHook { subscription.cancel() }
         let freed = await eventually { watched.withLock { $0.allSatisfy { $0.value == nil } } }
         #expect(freed, "a handled event still holds its chunk")
+        withExtendedLifetime(subscription) {}
+    }
+
+    @Test("a synchronous hook receives every event of every run, in order, and can be removed")
+    func synchronousHook() async throws {
+        let orchestration = Self.machine()
+        let recorded = Mutex<[OrchestrationEvent]>([])
+        let subscription = orchestration.onEvent(.synchronous { event in recorded.withLock { $0.append(event) } })
+        for n in 0..<5 { _ = try await orchestration.run(n) }
+        await subscription.waitUntilDelivered()
+        let events = recorded.withLock { $0 }
+        #expect(events.count == 5 * Self.expectedKinds.count)
+        for run in Set(events.map(\.runID)) {
+            #expect(events.filter { $0.runID == run }.map(\.kind.name) == Self.expectedKinds)
+        }
+        subscription.cancel()
+        _ = try await orchestration.run(9)
+        await orchestration.waitForHooks()
+        #expect(recorded.withLock { $0.count } == events.count)
+    }
+
+    @Test("a hook isolated to the main actor receives every event")
+    func mainActorHook() async throws {
+        let orchestration = Orchestration(Add(1))
+        let seen = Counter()
+        orchestration.onEvent { @MainActor event in
+            MainActor.assertIsolated()
+            seen.increment()
+        }
+        _ = try await orchestration.run(0)
+        await orchestration.waitForHooks()
+        #expect(seen.count == 4)  // runStarted, stateStarted, stateCompleted, runCompleted
     }
 
     @Test("a cancelled hook stops receiving events")
@@ -271,6 +307,9 @@ struct EventTests {
         #expect(!recorder.kinds(of: handle.id).contains("chunk"))
     }
 }
+
+/// A chunk whose lifetime the tests watch.
+final class Payload: Sendable {}
 
 /// Holds an object without keeping it alive.
 struct WeakPayload<Value: AnyObject & Sendable>: Sendable {

@@ -10,10 +10,15 @@ import Synchronization
 /// The consumer hands each batch back whole once handled, and the next producer to append frees
 /// it: a run's thread allocated the events (the terminal event's record, the batch's storage),
 /// and memory freed on another thread than the one that allocated it makes both threads contend
-/// for the allocator's lock — measured, that contention cost more than the rest of the event path.
+/// for the allocator's lock. The consumer frees what is handed back itself only when no producer
+/// is busy: before it parks, and when the queue has closed. (The small list of handed-back batches
+/// is still allocated by the consumer and freed by a producer: one such free per batch, not per event.)
 final class EventQueue: Sendable {
     /// How long a woken consumer lets events accumulate before taking them.
     static let coalescing: Duration = .microseconds(250)
+    /// A new batch reserves room for half again the last one, but never for more events than this,
+    /// so that one huge batch from a lagging consumer does not make every later one huge.
+    static let reservedBatchLimit = 4096
 
     private struct State {
         var pending: [OrchestrationEvent] = []
@@ -39,7 +44,9 @@ final class EventQueue: Sendable {
         var handled: [[OrchestrationEvent]] = []
         let consumer = state.withLock { state in
             guard !state.closed else { return [CheckedContinuation<Void, Never>]() }
-            if state.pending.capacity == 0 { state.pending.reserveCapacity(max(16, state.lastBatch * 3 / 2)) }
+            if state.pending.capacity == 0 {
+                state.pending.reserveCapacity(min(max(16, state.lastBatch * 3 / 2), Self.reservedBatchLimit))
+            }
             state.pending.append(contentsOf: events)
             state.published += events.count
             if !state.handedBack.isEmpty { swap(&handled, &state.handedBack) }
@@ -61,19 +68,27 @@ final class EventQueue: Sendable {
     /// The next batch, in order; `nil` once the queue is closed and drained. A consumer whose task is
     /// cancelled stops waiting: it gets what is pending, or `nil` if nothing is.
     nonisolated(nonsending) func nextBatch() async -> [OrchestrationEvent]? {
-        if let batch = take() { return batch.isEmpty ? nil : batch }
+        if let batch = take() { return ending(batch) }
         // A run that just appended is likely to append again soon: wait one interval before parking,
         // so that it need not wake this task — a wake-up is a system call on the run's thread.
         if !Task.isCancelled {
             try? await Task.sleep(for: Self.coalescing)
-            if let batch = take() { return batch.isEmpty ? nil : batch }
+            if let batch = take() { return ending(batch) }
         }
         reclaim()  // idle for a whole interval: freeing here contends with no busy run
         await park(on: state, in: \.consumer, key: ()) { !$0.pending.isEmpty || $0.closed }
         if !Task.isCancelled, !state.withLock({ $0.closed }) {
             try? await Task.sleep(for: Self.coalescing)
         }
-        return take().flatMap { $0.isEmpty ? nil : $0 }
+        return ending(take() ?? [])
+    }
+
+    /// `batch`, or `nil` when it is empty — the queue closed and drained (or the consumer was
+    /// cancelled) — after freeing what was handed back: no producer will append again to free it.
+    private func ending(_ batch: [OrchestrationEvent]) -> [OrchestrationEvent]? {
+        if !batch.isEmpty { return batch }
+        reclaim()
+        return nil
     }
 
     /// Takes everything pending: a non-empty batch, an empty array when closed and drained, or `nil`.

@@ -157,8 +157,9 @@ struct RunEngine: Sendable {
 /// reserve room for them at once. Machines tend to repeat their shape; when one does not, a run
 /// grows its record as usual.
 final class StepsHint: Sendable {
-    /// At most this many are reserved, whatever the last run took.
-    static let cap = 1024
+    /// At most this many are reserved, whatever the last run took: a short run after a long one
+    /// carries at most this much unused room (24 KiB) in its record.
+    static let cap = 256
     let value = Atomic(8)
 
     func remember(_ count: Int) {
