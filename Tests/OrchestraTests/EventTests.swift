@@ -237,10 +237,7 @@ struct EventTests {
     @Test("timestamps and durations come from the orchestration's clock")
     func manualClockTimes() async throws {
         let clock = ManualClock()
-        let slow = Runnable<Int, Int>("Slow") { n, context in
-            try await Task.sleep(for: .seconds(5), clock: context.clock)
-            return n
-        }
+        let slow = sleeping("Slow", for: .seconds(5))
         let fast = Add(1, name: "Fast")
         slow.advance(to: fast)
         let handle = Orchestration(start: slow, exit: fast, options: .init(clock: clock)).start(0)

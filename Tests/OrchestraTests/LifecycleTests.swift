@@ -81,10 +81,7 @@ struct LifecycleTests {
     @Test("a subscriber that arrives mid-run, with records off, gets correct times and no made-up duration")
     func subscriberArrivesMidRun() async throws {
         let clock = ManualClock()
-        let slow = Runnable<Int, Int>("Slow") { n, context in
-            try await Task.sleep(for: .seconds(10), clock: context.clock)
-            return n
-        }
+        let slow = sleeping("Slow", for: .seconds(10))
         let quick = Add(1, name: "Quick")
         slow.advance(to: quick)
         let orchestration = Orchestration(start: slow, exit: quick, options: .init(clock: clock, recordsRuns: false))

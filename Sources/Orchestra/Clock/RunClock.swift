@@ -10,7 +10,7 @@ final class RunClock: Sendable {
     init(_ clock: any Clock<Duration>) {
         self.clock = clock
         if clock is ContinuousClock {
-            // The default clock, read without witness-table calls: this runs twice per transition.
+            // The default clock, read without witness-table calls: this runs at every transition.
             let origin = ContinuousClock.now
             reading = { origin.duration(to: .now) }
         } else {

@@ -125,12 +125,13 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     public nonisolated func onEvent(
         _ hook: nonisolated(nonsending) @escaping @Sendable (OrchestrationEvent) async throws -> Void
     ) -> EventSubscription {
-        subscribe { batch, onFailure in
+        let report = reportHookFailure
+        return subscribe { batch in
             for index in batch.indices {
                 do {
                     try await hook(batch[index])
                 } catch {
-                    onFailure(HookFailure(event: batch[index], error: error))
+                    report(HookFailure(event: batch[index], error: error))
                 }
             }
         }
@@ -150,13 +151,13 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// - Returns: The subscription, to remove the hook or wait for it to catch up.
     @discardableResult
     public nonisolated func onEvent(_ hook: EventHook) -> EventSubscription {
-        let body = hook.body
-        return subscribe { batch, onFailure in
+        let (body, report) = (hook.body, reportHookFailure)
+        return subscribe { batch in
             for index in batch.indices {
                 do {
                     try body(batch[index])
                 } catch {
-                    onFailure(HookFailure(event: batch[index], error: error))
+                    report(HookFailure(event: batch[index], error: error))
                 }
             }
         }
@@ -165,22 +166,23 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// Adds a hook's queue to the hub and starts the hook's own task, which hands `handle` every
     /// batch until the queue closes.
     private nonisolated func subscribe(
-        _ handle:
-            nonisolated(nonsending) @escaping @Sendable (
-                _ batch: [OrchestrationEvent], _ onFailure: @escaping @Sendable (HookFailure) -> Void
-            ) async -> Void
+        _ handle: nonisolated(nonsending) @escaping @Sendable (_ batch: [OrchestrationEvent]) async -> Void
     ) -> EventSubscription {
         let queue = EventQueue()
         hub.add(queue, isHook: true)
-        let onFailure = options.onHookFailure ?? Self.report
         Task {
             // `handle` is `nonsending`, so awaiting it does not hop executors once per batch.
             while let batch = await queue.nextBatch() {
-                await handle(batch, onFailure)
+                await handle(batch)
                 queue.markHandled(batch)
             }
         }
         return EventSubscription(hub: hub, queue: queue)
+    }
+
+    /// Where a hook's errors go: ``OrchestrationOptions/onHookFailure``, or standard error.
+    private nonisolated var reportHookFailure: @Sendable (HookFailure) -> Void {
+        options.onHookFailure ?? Self.report
     }
 
     /// Waits until every hook has handled every event published before the call — for example

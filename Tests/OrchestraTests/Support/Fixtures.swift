@@ -27,6 +27,14 @@ func lengthOf(_ name: String = "Length") -> Runnable<String, Int> {
     Runnable(name) { text, _ in text.count }
 }
 
+/// A closure runnable that sleeps `duration` on the run's clock, then returns its input.
+func sleeping(_ name: String, for duration: Duration) -> Runnable<Int, Int> {
+    Runnable(name) { n, context in
+        try await Task.sleep(for: duration, clock: context.clock)
+        return n
+    }
+}
+
 /// A plain error a state can throw.
 struct Boom: Error, Equatable, CustomStringConvertible {
     var reason: String
