@@ -286,6 +286,47 @@ struct EventTests {
         #expect(try await orchestration.run(1) == 3)
     }
 
+    @Test("events shared by two hooks and the run's log stay whole while any holds them, and are freed after")
+    func sharedEventsAreFreedOnce() async throws {
+        // The error of the failing state reaches every subscriber inside two events (state failed, run failed):
+        // the last hook's queue takes each transition's events by move, the other hook and the log copy them.
+        let watched = Mutex<WeakPayload<Payload>?>(nil)
+        let failing = Runnable<Int, Int>("failing") { _, _ in
+            let payload = Payload()
+            watched.withLock { $0 = WeakPayload(payload) }
+            throw PayloadError(payload: payload)
+        }
+        let orchestration = Orchestration(failing)
+        let seen = (first: Counter(), second: Counter())
+        for counter in [seen.first, seen.second] {
+            orchestration.onEvent(
+                .synchronous { event in
+                    if case .stateFailed(let error) = event.kind, error.underlying is PayloadError {
+                        counter.increment()
+                    }
+                })
+        }
+        var handle: RunHandle<Int>? = orchestration.start(1)
+        guard case .failure = await handle?.result else { throw Boom(reason: "the run did not fail") }
+        await orchestration.waitForHooks()
+        #expect(seen.first.count == 1 && seen.second.count == 1)
+        // The log's copies are intact after both hooks handled theirs.
+        do {
+            var logged: [OrchestrationEvent] = []
+            if let events = handle?.events {
+                for await event in events { logged.append(event) }
+            }
+            let payloads = logged.compactMap { event -> Payload? in
+                guard case .stateFailed(let error) = event.kind else { return nil }
+                return (error.underlying as? PayloadError)?.payload
+            }
+            #expect(payloads.count == 1 && payloads.first === watched.withLock { $0?.value })
+        }
+        handle = nil
+        let freed = await eventually { watched.withLock { $0?.value == nil } }
+        #expect(freed, "an event still holds the failure's payload")
+    }
+
     @Test("chunks emitted after the run ended are dropped, not delivered after the terminal event")
     func lateChunks() async throws {
         let escaped = Mutex<RunContext?>(nil)
@@ -312,4 +353,9 @@ final class Payload: Sendable {}
 struct WeakPayload<Value: AnyObject & Sendable>: Sendable {
     weak var value: Value?
     init(_ value: Value) { self.value = value }
+}
+
+/// An error that carries a payload whose lifetime the tests watch.
+struct PayloadError: Error {
+    let payload: Payload
 }

@@ -53,23 +53,32 @@ final class RunScope: Sendable {
     func publishChunk(_ event: OrchestrationEvent) {
         chunks.withLock { chunks in
             guard !chunks.ended else { return }
-            hand([event], subscribers: &chunks.subscribers)
+            withUnsafeTemporaryAllocation(of: OrchestrationEvent.self, capacity: 1) { slot in
+                slot.initializeElement(at: 0, to: event)
+                hand(slot, subscribers: &chunks.subscribers)
+            }
         }
     }
 
-    /// Hands events to the run's log and to every subscriber.
-    func hand(_ events: [OrchestrationEvent], subscribers: inout EventHub.Snapshot) {
-        log?.append(contentsOf: events)
-        guard hub.hasSubscribers else { return }
-        hub.refresh(&subscribers)
-        // By index into the cached list: no copy of the list and no retain of each queue.
-        for index in subscribers.queues.indices {
-            subscribers.queues[index].append(contentsOf: events)
+    /// Hands events to the run's log and to every subscriber, and leaves `events` uninitialized:
+    /// the last subscriber's queue takes them by move, the log and any other queue copy them.
+    func hand(_ events: UnsafeMutableBufferPointer<OrchestrationEvent>, subscribers: inout EventHub.Snapshot) {
+        log?.append(contentsOf: UnsafeBufferPointer(events))
+        if hub.hasSubscribers {
+            hub.refresh(&subscribers)
+            // By index into the cached list: no copy of the list and no retain of each queue.
+            let last = subscribers.queues.count - 1
+            for index in subscribers.queues.indices {
+                if index == last { return subscribers.queues[index].append(moving: events) }
+                subscribers.queues[index].append(copying: UnsafeBufferPointer(events))
+            }
         }
+        _ = events.deinitialize()  // no queue took them
     }
 
     /// Publishes the run's last events, closes the run's log, and tells the hub the run is over.
-    func finish(_ events: [OrchestrationEvent], subscribers: inout EventHub.Snapshot) {
+    /// Leaves `events` uninitialized, as ``hand(_:subscribers:)`` does.
+    func finish(_ events: UnsafeMutableBufferPointer<OrchestrationEvent>, subscribers: inout EventHub.Snapshot) {
         chunks.withLock { chunks in
             chunks.ended = true
             hand(events, subscribers: &subscribers)

@@ -3,13 +3,26 @@
 ///
 /// Handing over before each state's `invoke` means a live subscriber sees a state start before
 /// the state does any work, while a tight loop pays one hand-over per transition, not per event.
-struct EventBuffer {
+///
+/// The events are handed over by move: the last queue to receive them takes them without copying
+/// each one (a copy and the destruction of the original cost more than the rest of the hand-over).
+/// So the buffer is raw storage, and noncopyable, so that only one owner ever frees it.
+struct EventBuffer: ~Copyable {
     let scope: RunScope
-    private var pending: [OrchestrationEvent] = []
+    /// Allocated on the first event, and only if anyone listens.
+    private var storage: UnsafeMutablePointer<OrchestrationEvent>?
+    private var capacity = 0
+    private var count = 0
     private var subscribers = EventHub.Snapshot()
 
     init(scope: RunScope) {
         self.scope = scope
+    }
+
+    deinit {
+        guard let storage else { return }
+        storage.deinitialize(count: count)
+        storage.deallocate()
     }
 
     /// Buffers an event when anyone listens; `kind` is only built then.
@@ -19,22 +32,41 @@ struct EventBuffer {
         _ kind: @autoclosure () -> OrchestrationEvent.Kind
     ) {
         guard scope.isListened else { return }
-        if pending.capacity == 0 { pending.reserveCapacity(4) }
-        pending.append(OrchestrationEvent(run: scope.runID, step: step, state: state, timestamp: time, kind: kind()))
+        push(OrchestrationEvent(run: scope.runID, step: step, state: state, timestamp: time, kind: kind()))
+    }
+
+    private mutating func push(_ event: consuming OrchestrationEvent) {
+        if count == capacity { grow() }
+        guard let storage else { return }  // `grow` always allocates
+        (storage + count).initialize(to: event)
+        count += 1
+    }
+
+    /// Makes room for more events: a transition buffers at most four, so this runs about once per run.
+    private mutating func grow() {
+        let larger = max(4, capacity * 2)
+        let moved = UnsafeMutablePointer<OrchestrationEvent>.allocate(capacity: larger)
+        if let storage {
+            moved.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+        }
+        storage = moved
+        capacity = larger
     }
 
     /// Hands the buffered events to the run's log and to every subscriber.
     mutating func flush() {
-        guard !pending.isEmpty else { return }
-        scope.hand(pending, subscribers: &subscribers)
-        pending.removeAll(keepingCapacity: true)
+        guard count > 0, let storage else { return }
+        scope.hand(UnsafeMutableBufferPointer(start: storage, count: count), subscribers: &subscribers)
+        count = 0
     }
 
     /// Hands over the run's last event with anything still buffered, and closes the run's log.
     /// The event is only built when anyone listens.
     mutating func finish(with event: () -> OrchestrationEvent) {
-        if scope.isListened { pending.append(event()) }
-        scope.finish(pending, subscribers: &subscribers)
-        pending.removeAll()
+        if scope.isListened { push(event()) }
+        let events = storage.map { UnsafeMutableBufferPointer(start: $0, count: count) } ?? .init(start: nil, count: 0)
+        scope.finish(events, subscribers: &subscribers)
+        count = 0
     }
 }

@@ -39,21 +39,35 @@ final class EventQueue: Sendable {
 
     init() {}
 
-    /// Appends events, in order; ignored once the queue is closed.
-    func append(contentsOf events: [OrchestrationEvent]) {
+    /// Appends events, in order, moving them out of `events`, which is left uninitialized; once the
+    /// queue is closed they are dropped.
+    func append(moving events: UnsafeMutableBufferPointer<OrchestrationEvent>) {
+        if !append(MovedElements(events)) { _ = events.deinitialize() }
+    }
+
+    /// Appends copies of events, in order; ignored once the queue is closed.
+    func append(copying events: UnsafeBufferPointer<OrchestrationEvent>) {
+        _ = append(events)
+    }
+
+    /// Appends `events` unless the queue is closed; returns whether it took them.
+    private func append(_ events: some Sequence<OrchestrationEvent>) -> Bool {
+        let count = events.underestimatedCount
+        guard count > 0 else { return true }
         var handled: [[OrchestrationEvent]] = []
-        let consumer = state.withLock { state in
-            guard !state.closed else { return [CheckedContinuation<Void, Never>]() }
+        let (taken, consumer) = state.withLock { state in
+            guard !state.closed else { return (false, [CheckedContinuation<Void, Never>]()) }
             if state.pending.capacity == 0 {
                 state.pending.reserveCapacity(min(max(16, state.lastBatch * 3 / 2), Self.reservedBatchLimit))
             }
             state.pending.append(contentsOf: events)
-            state.published += events.count
+            state.published += count
             if !state.handedBack.isEmpty { swap(&handled, &state.handedBack) }
-            return state.consumer.takeAll()
+            return (true, state.consumer.takeAll())
         }
         for waiter in consumer { waiter.resume() }
         // `handled` is freed here, on this thread, outside the lock.
+        return taken
     }
 
     /// Ends the queue: the consumer receives what is pending, then `nil`.

@@ -14,7 +14,7 @@ final class RunEventLog: Sendable {
 
     init() {}
 
-    func append(contentsOf events: [OrchestrationEvent]) {
+    func append(contentsOf events: UnsafeBufferPointer<OrchestrationEvent>) {
         let readers = state.withLock { state in
             guard !state.finished else { return [CheckedContinuation<Void, Never>]() }
             state.events.append(contentsOf: events)
