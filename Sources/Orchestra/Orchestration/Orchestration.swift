@@ -112,7 +112,7 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// Each hook has its own unbounded queue and its own task: the run never waits for a hook,
     /// a slow hook delays only itself (its queue grows; nothing is dropped), and a hook that
     /// throws is reported to ``OrchestrationOptions/onHookFailure`` and keeps receiving events.
-    /// Events reach hooks in batches, at most about a quarter of a millisecond after they happen.
+    /// Events reach hooks in batches, at most about a millisecond after they happen.
     /// A hook that captures its own orchestration keeps it alive for good: capture it `weak`.
     ///
     /// ```swift
