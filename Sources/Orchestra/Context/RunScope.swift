@@ -51,39 +51,43 @@ final class RunScope: Sendable {
 
     /// Publishes a chunk from inside a state, at once; dropped after the run has ended.
     func publishChunk(_ event: OrchestrationEvent) {
-        chunks.withLock { chunks in
-            guard !chunks.ended else { return }
-            withUnsafeTemporaryAllocation(of: OrchestrationEvent.self, capacity: 1) { slot in
-                slot.initializeElement(at: 0, to: event)
-                hand(slot, subscribers: &chunks.subscribers)
+        withUnsafeTemporaryAllocation(of: OrchestrationEvent.self, capacity: 1) { slot in
+            slot.initializeElement(at: 0, to: event)
+            let taken = chunks.withLock { chunks in
+                !chunks.ended && hand(slot, subscribers: &chunks.subscribers)
             }
+            if !taken { _ = slot.deinitialize() }
         }
     }
 
-    /// Hands events to the run's log and to every subscriber, and leaves `events` uninitialized:
-    /// the last subscriber's queue takes them by move, the log and any other queue copy them.
-    func hand(_ events: UnsafeMutableBufferPointer<OrchestrationEvent>, subscribers: inout EventHub.Snapshot) {
+    /// Hands events to the run's log and to every subscriber: the last subscriber's queue takes
+    /// them by move, the log and any other queue copy them.
+    ///
+    /// - Returns: Whether a queue took them, leaving `events` uninitialized. If none did, they are
+    ///   still in `events`, and the caller destroys them — outside any lock of its own, since
+    ///   destroying the last reference to a value of the user's runs its `deinit`.
+    func hand(_ events: UnsafeMutableBufferPointer<OrchestrationEvent>, subscribers: inout EventHub.Snapshot) -> Bool {
         log?.append(contentsOf: UnsafeBufferPointer(events))
-        if hub.hasSubscribers {
-            hub.refresh(&subscribers)
-            // By index into the cached list: no copy of the list and no retain of each queue.
-            let last = subscribers.queues.count - 1
-            for index in subscribers.queues.indices {
-                if index == last { return subscribers.queues[index].append(moving: events) }
-                subscribers.queues[index].append(copying: UnsafeBufferPointer(events))
-            }
+        guard hub.hasSubscribers else { return false }
+        hub.refresh(&subscribers)
+        // By index into the cached list: no copy of the list and no retain of each queue.
+        let last = subscribers.queues.count - 1
+        for index in subscribers.queues.indices {
+            if index == last { return subscribers.queues[index].append(moving: events) }
+            subscribers.queues[index].append(copying: UnsafeBufferPointer(events))
         }
-        _ = events.deinitialize()  // no queue took them
+        return false
     }
 
     /// Publishes the run's last events, closes the run's log, and tells the hub the run is over.
-    /// Leaves `events` uninitialized, as ``hand(_:subscribers:)`` does.
+    /// Leaves `events` uninitialized.
     func finish(_ events: UnsafeMutableBufferPointer<OrchestrationEvent>, subscribers: inout EventHub.Snapshot) {
-        chunks.withLock { chunks in
+        let taken = chunks.withLock { chunks in
             chunks.ended = true
-            hand(events, subscribers: &subscribers)
-            log?.finish()
+            defer { log?.finish() }
+            return hand(events, subscribers: &subscribers)
         }
+        if !taken { _ = events.deinitialize() }
         hub.runEnded()
     }
 }

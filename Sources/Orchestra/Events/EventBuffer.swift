@@ -64,7 +64,8 @@ struct EventBuffer: ~Copyable {
     /// Hands the buffered events to the run's log and to every subscriber.
     mutating func flush() {
         guard count > 0, let storage else { return }
-        scope.hand(UnsafeMutableBufferPointer(start: storage, count: count), subscribers: &subscribers)
+        let events = UnsafeMutableBufferPointer(start: storage, count: count)
+        if !scope.hand(events, subscribers: &subscribers) { _ = events.deinitialize() }
         count = 0
     }
 

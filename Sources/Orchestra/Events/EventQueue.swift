@@ -42,10 +42,12 @@ final class EventQueue: Sendable {
 
     init() {}
 
-    /// Appends events, in order, moving them out of `events`, which is left uninitialized; once the
-    /// queue is closed they are dropped.
-    func append(moving events: UnsafeMutableBufferPointer<OrchestrationEvent>) {
-        if !append(MovedElements(events)) { _ = events.deinitialize() }
+    /// Appends events, in order, moving them out of `events`, which is left uninitialized — unless
+    /// the queue is closed: then it takes nothing, and the caller still owns the events.
+    ///
+    /// - Returns: Whether the queue took the events.
+    func append(moving events: UnsafeMutableBufferPointer<OrchestrationEvent>) -> Bool {
+        append(MovedElements(events))
     }
 
     /// Appends copies of events, in order; ignored once the queue is closed.

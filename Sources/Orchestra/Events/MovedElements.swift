@@ -2,6 +2,9 @@
 /// array, moves each out of the buffer, which is left uninitialized. Appending moves them in one
 /// block, where a copy would retain every reference each element holds and the destruction of the
 /// originals would release them again.
+///
+/// Iterate it exactly once, to the end: a second pass would read moved-out memory, and stopping
+/// early would leave the rest in the buffer for its owner to destroy.
 struct MovedElements<Element>: Sequence {
     let elements: UnsafeMutableBufferPointer<Element>
 
