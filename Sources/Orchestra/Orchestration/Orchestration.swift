@@ -76,11 +76,8 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
         // Matched here rather than through `typed()`: no `Result<Output, …>` whose metadata
         // unspecialized code would look up on every run.
         switch await engine.run(input, id: RunID(), log: nil).result {
-        case .success(let output):
-            if case let typed as Output = output { return typed }
-            throw .internalInconsistency("the exit state returned \(type(of: output)), not \(Output.self)")
-        case .failure(let error):
-            throw error
+        case .success(let output): return try RunFinish.cast(output)
+        case .failure(let error): throw error
         }
     }
 

@@ -176,13 +176,15 @@ struct RunFinish: Sendable {
     /// The result with the output cast back to the orchestration's `Output`, which the exit state
     /// produces by construction.
     func typed<Output>(as _: Output.Type = Output.self) -> Result<Output, OrchestrationError> {
-        switch result {
-        case .success(let output):
-            if case let typed as Output = output { return .success(typed) }
-            return .failure(
-                .internalInconsistency("the exit state returned \(type(of: output)), not \(Output.self)"))
-        case .failure(let error):
-            return .failure(error)
-        }
+        result.flatMap { output in Result { () throws(OrchestrationError) in try Self.cast(output) } }
+    }
+
+    /// The exit state's output as `Output`. A pattern cast, not `as?`: no `Optional<Output>`, whose
+    /// metadata unspecialized code would look up at run time.
+    static func cast<Output>(_ output: any Sendable, as _: Output.Type = Output.self) throws(OrchestrationError)
+        -> Output
+    {
+        if case let typed as Output = output { return typed }
+        throw .internalInconsistency("the exit state returned \(type(of: output)), not \(Output.self)")
     }
 }
