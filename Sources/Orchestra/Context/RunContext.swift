@@ -14,6 +14,19 @@ public struct RunContext: Sendable {
     public let step: Int
     /// The name of the state being executed.
     public let state: String
+    /// The composite running this state, when it is a composite's child.
+    let parentNode: PathNode?
+
+    init(scope: RunScope, step: Int, state: String, parent: PathNode? = nil) {
+        self.scope = scope
+        self.step = step
+        self.state = state
+        self.parentNode = parent
+    }
+
+    /// Where the state being executed sits, as in `Research/ForEach[3]/Search`; its name alone for a
+    /// state of the machine itself. See ``StatePath``.
+    public var path: StatePath { StatePath(PathNode(parent: parentNode, name: state, index: nil)) }
 
     /// The run's identity.
     public var runID: RunID { scope.runID }
@@ -37,8 +50,9 @@ public struct RunContext: Sendable {
     public func emit(_ chunk: some Sendable) {
         guard scope.isListened else { return }
         let event = OrchestrationEvent(
-            run: scope.runID, step: step, state: state, timestamp: scope.clock.now(), kind: .chunk(chunk)
+            run: scope.runID, step: step, state: state, timestamp: scope.clock.now(), kind: .chunk(chunk),
+            parent: parentNode
         )
-        scope.publishChunk(event)
+        scope.publish(event)
     }
 }

@@ -13,6 +13,18 @@ final class RunScope: Sendable {
     let clock: RunClock
     let hub: EventHub
     let log: RunEventLog?
+    /// The most states the run may execute, composites' children included.
+    let stepLimit: Int
+    /// Whether the run keeps a record, which then includes composites' children.
+    let records: Bool
+    /// When the run started, on its clock; `.zero` when the run was neither recorded nor listened to
+    /// as it started.
+    let runStart: Duration
+    /// The last step number given out: the engine sets it as each state of the machine starts, and
+    /// each child of a composite takes the next one, from whichever task runs it.
+    private let lastStep = Atomic(0)
+    /// The children's steps since the engine last took them, when the run keeps a record.
+    private let childSteps = Mutex<[RunRecord.Step]>([])
     /// Whether the run's last event was published — checked and set under this lock, so that a chunk
     /// from a task a state left running is either delivered before the last event or dropped — and
     /// the subscribers chunks go to.
@@ -23,11 +35,14 @@ final class RunScope: Sendable {
     /// Made on first use: most runs never touch their memory.
     private let lazyMemory = Mutex<RunMemory?>(nil)
 
-    init(runID: RunID, clock: RunClock, hub: EventHub, log: RunEventLog?) {
+    init(runID: RunID, clock: RunClock, hub: EventHub, log: RunEventLog?, stepLimit: Int, records: Bool) {
         self.runID = runID
         self.clock = clock
         self.hub = hub
         self.log = log
+        self.stepLimit = stepLimit
+        self.records = records || log != nil
+        runStart = self.records || hub.hasSubscribers ? clock.now() : .zero
     }
 
     /// The run's memory, shared by every state of this run and by no other run.
@@ -49,8 +64,31 @@ final class RunScope: Sendable {
     /// Whether an event published now would reach anyone; cheap enough to ask per event.
     var isListened: Bool { log != nil || hub.hasSubscribers }
 
-    /// Publishes a chunk from inside a state, at once; dropped after the run has ended.
-    func publishChunk(_ event: OrchestrationEvent) {
+    /// Called by the engine as a state of the machine starts, so that children take the steps after it.
+    func stateStarted(step: Int) { lastStep.store(step, ordering: .relaxed) }
+
+    /// The last step number given out: larger than the current state's when its children ran.
+    var currentStep: Int { lastStep.load(ordering: .relaxed) }
+
+    /// Gives a child of a composite its step number.
+    func takeStep() -> Int { lastStep.add(1, ordering: .relaxed).newValue }
+
+    /// Keeps a child's step for the run's record.
+    func recordChild(_ step: RunRecord.Step) {
+        childSteps.withLock { $0.append(step) }
+    }
+
+    /// The children's steps recorded since the last call.
+    func takeChildSteps() -> [RunRecord.Step] {
+        childSteps.withLock { steps in
+            defer { steps = [] }
+            return steps
+        }
+    }
+
+    /// Publishes an event from inside a state — a chunk, or a composite's child starting or ending —
+    /// at once; dropped after the run has ended.
+    func publish(_ event: OrchestrationEvent) {
         withUnsafeTemporaryAllocation(of: OrchestrationEvent.self, capacity: 1) { slot in
             slot.initializeElement(at: 0, to: event)
             let taken = chunks.withLock { chunks in

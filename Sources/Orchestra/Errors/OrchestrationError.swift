@@ -26,6 +26,8 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
             case conversionFailed = "conversion failed"
             case transitionFailed = "transition failed"
             case invalidGraph = "invalid graph"
+            case iterationLimitReached = "iteration limit reached"
+            case invalidConfiguration = "invalid configuration"
             case internalInconsistency = "internal inconsistency"
         }
 
@@ -48,6 +50,11 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
         public static let transitionFailed = Code(.transitionFailed)
         /// ``Orchestration/validate()`` found errors before the run started.
         public static let invalidGraph = Code(.invalidGraph)
+        /// A ``Loop`` ran its body `maxIterations` times without its condition holding.
+        public static let iterationLimitReached = Code(.iterationLimitReached)
+        /// A composite was built with a setting it cannot run with, such as a `maxConcurrency` or
+        /// `maxIterations` below 1; the message names the composite and the setting.
+        public static let invalidConfiguration = Code(.invalidConfiguration)
         /// Orchestra broke one of its own invariants; please report it.
         public static let internalInconsistency = Code(.internalInconsistency)
 

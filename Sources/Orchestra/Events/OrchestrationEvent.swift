@@ -22,9 +22,12 @@ public struct OrchestrationEvent: Sendable {
     public let step: Int
     /// The state's name: the state that started, completed, failed, emitted or was left; for
     /// run-level events, the state the run was in (the start state for ``Kind/runStarted``).
+    /// For a state that runs inside a composite, see also ``parent`` and ``path``.
     public let state: String
     /// When it happened: the time since the orchestration was created, on its clock.
     public let timestamp: Duration
+    /// The composite the state runs inside, when it is a composite's child.
+    let parentNode: PathNode?
     /// What happened.
     public let kind: Kind
 
@@ -51,12 +54,23 @@ public struct OrchestrationEvent: Sendable {
         indirect case runCancelled(RunRecord)
     }
 
-    init(run: RunID, step: Int, state: String, timestamp: Duration, kind: Kind) {
+    init(run: RunID, step: Int, state: String, timestamp: Duration, kind: Kind, parent: PathNode? = nil) {
         self.runID = run
         self.step = step
         self.state = state
         self.timestamp = timestamp
+        self.parentNode = parent
         self.kind = kind
+    }
+
+    /// Where the composite that ran this state sits, as in `Research/ForEach[3]` for a `Search` run
+    /// for the fourth item of a `ForEach` inside `Research`; `nil` for a state of the machine itself.
+    public var parent: StatePath? { parentNode.map(StatePath.init) }
+
+    /// Where the state sits: ``parent`` followed by ``state``, as in `Research/ForEach[3]/Search`;
+    /// just the state's name for a state of the machine itself.
+    public var path: StatePath {
+        StatePath(PathNode(parent: parentNode, name: state, index: nil))
     }
 
     /// The chunk's value if this is a chunk event of type `T`, otherwise `nil`.
@@ -86,9 +100,11 @@ public struct OrchestrationEvent: Sendable {
 }
 
 extension OrchestrationEvent: CustomStringConvertible {
-    /// One line, as in `[run 1F3A… step 2 Research] state completed in 0.2 seconds`.
+    /// One line, as in `[run 1F3A… step 2 Research] state completed in 0.2 seconds`; a state inside a
+    /// composite is shown by its path, as in `[run 1F3A… step 7 Research/ForEach[3]/Search] …`.
     public var description: String {
-        let prefix = "[run \(runID.description.prefix(8)) step \(step) \(state)]"
+        let location = parentNode.map { $0.path(to: state) } ?? state
+        let prefix = "[run \(runID.description.prefix(8)) step \(step) \(location)]"
         switch kind {
         case .runStarted: return "\(prefix) run started"
         case .stateStarted: return "\(prefix) state started"

@@ -23,7 +23,9 @@ struct RunEngine: Sendable {
     ///
     /// - Parameter log: The run's own event log, for runs started with `start`; those always keep a record.
     nonisolated(nonsending) func run(_ input: any Sendable, id: RunID, log: RunEventLog?) async -> RunFinish {
-        let scope = RunScope(runID: id, clock: clock, hub: hub, log: log)
+        let scope = RunScope(
+            runID: id, clock: clock, hub: hub, log: log, stepLimit: options.stepLimit, records: options.recordsRuns
+        )
         // One handler per run, so that each step checks a flag instead of `Task.isCancelled`.
         return await withTaskCancellationHandler {
             await drive(input, scope: scope)
@@ -35,16 +37,16 @@ struct RunEngine: Sendable {
     /// The run itself, inside its cancellation handler.
     private nonisolated(nonsending) func drive(_ input: any Sendable, scope: RunScope) async -> RunFinish {
         let id = scope.runID
-        let recording = options.recordsRuns || scope.log != nil
+        let recording = scope.records
         var record = RunRecord(runID: id, startedAt: Date())
         // Growing the steps by doubling would reallocate, and copy every step, several times per run:
         // reserve what the previous run needed.
         if recording { record.steps.reserveCapacity(stepsHint.value.load(ordering: .relaxed)) }
         var events = EventBuffer(scope: scope)
         // Times are read once per transition: a state's finish is the next state's start.
+        let runStart = scope.runStart
         var nowIsFresh = recording || scope.isListened
-        var now: Duration = nowIsFresh ? clock.now() : .zero
-        let runStart = now
+        var now = runStart
         let startName = start.stateName
         events.append(0, startName, now, .runStarted)
 
@@ -68,6 +70,7 @@ struct RunEngine: Sendable {
                 let started = now
                 events.append(step, name, started, .stateStarted)
                 events.flush()
+                scope.stateStarted(step: step)
                 let context = RunContext(scope: scope, step: step, state: name)
                 do {
                     // A synchronous state runs without an async call: no frame to allocate, no executor check.
@@ -84,6 +87,8 @@ struct RunEngine: Sendable {
                     // A state that started while nobody listened has no measured duration: a subscriber
                     // that arrived meanwhile sees the run from its transition on.
                     if timed { events.append(step, name, now, .stateCompleted(duration: duration)) }
+                    let lastStep = scope.currentStep
+                    if lastStep != step { machine.childrenRan(through: lastStep) }
                     action = machine.stateReturned(
                         node, result: result, isCancelled: scope.isCancelled
                     )
@@ -94,6 +99,7 @@ struct RunEngine: Sendable {
                             step, name, start: started - runStart, duration: duration, next: next,
                             label: next == nil ? nil : result.label
                         )
+                        if lastStep != step { record.appendChildSteps(scope.takeChildSteps()) }
                     }
                     if let next, scope.isListened {
                         if !nowIsFresh {
@@ -105,11 +111,14 @@ struct RunEngine: Sendable {
                 } catch {
                     nowIsFresh = recording || scope.isListened
                     if nowIsFresh { now = clock.now() }
+                    let lastStep = scope.currentStep
+                    if lastStep != step { machine.childrenRan(through: lastStep) }
                     action = machine.stateThrew(error, isCancelled: scope.isCancelled)
                     if recording {
                         record.appendStep(
                             step, name, start: started - runStart, duration: now - started, next: nil, label: nil,
                             failed: true)
+                        if lastStep != step { record.appendChildSteps(scope.takeChildSteps()) }
                     }
                     if case .fail(let failure) = action {
                         events.append(step, name, now, .stateFailed(failure))

@@ -14,7 +14,10 @@ struct RunStateMachine {
     let exit: ObjectIdentifier
     let exitName: String
     let stepLimit: Int
+    /// The current state's step.
     private(set) var step = 0
+    /// The last step number given out: the current state's, or its children's when it is a composite.
+    private(set) var lastStep = 0
     private(set) var stateName = ""
 
     init(runID: RunID, exit: any StateNode, stepLimit: Int) {
@@ -40,7 +43,13 @@ struct RunStateMachine {
             )
         }
         step = 1
+        lastStep = 1
         return .execute(node: start, input: input, step: 1)
+    }
+
+    /// The current state, a composite, ran children up to step `last`: the next state comes after them.
+    mutating func childrenRan(through last: Int) {
+        if last > lastStep { lastStep = last }
     }
 
     /// The current state returned; `result.decision` is what its advancers decided.
@@ -79,7 +88,7 @@ struct RunStateMachine {
             )
         case .success(.advance(let target, let value, _)):
             let targetName = target.stateName
-            guard step < stepLimit else {
+            guard lastStep < stepLimit else {
                 return .fail(
                     OrchestrationError(
                         code: .stepLimitReached, state: stateName, step: step, runID: runID,
@@ -89,7 +98,8 @@ struct RunStateMachine {
                     )
                 )
             }
-            step += 1
+            lastStep += 1
+            step = lastStep
             stateName = targetName
             return .execute(node: target, input: value, step: step)
         }
@@ -99,6 +109,10 @@ struct RunStateMachine {
     mutating func stateThrew(_ error: any Error, isCancelled: Bool) -> Action {
         if isCancelled {
             return .fail(cancelled(during: "while state '\(stateName)' was running", underlying: error))
+        }
+        // A composite's child failed: its error, already of this run, names the deepest state that failed.
+        if let own = error as? OrchestrationError, own.runID == runID {
+            return .fail(own)
         }
         return .fail(
             OrchestrationError(

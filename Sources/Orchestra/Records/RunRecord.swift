@@ -18,7 +18,8 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var startedAt: Date
     /// How the run ended, or ``Status/running`` while it has not.
     public var status: Status
-    /// Every state executed, in order, including the one that failed.
+    /// Every state executed, in the order of their step numbers, including the one that failed —
+    /// with the children that composites ran (see ``Step/parent``) after the composite's own step.
     public var steps: [Step]
     /// The whole run's duration, once it has ended.
     public var duration: Duration?
@@ -55,11 +56,14 @@ public struct RunRecord: Sendable, Codable, Hashable {
         public var next: String?
         /// The label of the advancer that chose `next`, if it had one.
         public var label: String?
+        /// The composite that ran this state, as in `Research/ForEach[3]`; `nil` for a state of the
+        /// machine itself. A composite's children have no `next`: the composite chooses what follows.
+        public var parent: StatePath?
 
         /// Creates a step.
         public init(
             step: Int, state: String, start: Duration, duration: Duration?,
-            next: String? = nil, label: String? = nil, failed: Bool = false
+            next: String? = nil, label: String? = nil, failed: Bool = false, parent: StatePath? = nil
         ) {
             self.step = step
             self.state = state
@@ -68,6 +72,12 @@ public struct RunRecord: Sendable, Codable, Hashable {
             self.next = next
             self.label = label
             self.failed = failed
+            self.parent = parent
+        }
+
+        /// Where the state sits: ``parent`` followed by ``state``, as in `Research/ForEach[3]/Search`.
+        public var path: StatePath {
+            StatePath(PathNode(parent: parent?.node, name: state, index: nil))
         }
     }
 
@@ -111,7 +121,13 @@ public struct RunRecord: Sendable, Codable, Hashable {
             Step(step: step, state: state, start: start, duration: duration, next: next, label: label, failed: failed))
     }
 
-    /// The names of the states visited, in order.
+    /// Appends the steps of a composite's children, in the order of their step numbers: concurrent
+    /// children finish, and are recorded, in any order.
+    mutating func appendChildSteps(_ children: [Step]) {
+        steps.append(contentsOf: children.sorted { $0.step < $1.step })
+    }
+
+    /// The names of the states visited, in order, composites' children included.
     public var statesVisited: [String] { steps.map(\.state) }
 
     /// The transitions taken, in order, as (from, to) pairs of state names.
@@ -147,7 +163,7 @@ extension RunRecord {
 }
 
 extension RunRecord.Step {
-    private enum CodingKeys: String, CodingKey { case step, state, start, duration, next, label, failed }
+    private enum CodingKeys: String, CodingKey { case step, state, start, duration, next, label, failed, parent }
 
     /// Decodes a step written by ``encode(to:)``.
     public init(from decoder: any Decoder) throws {
@@ -159,6 +175,7 @@ extension RunRecord.Step {
         next = try c.decodeIfPresent(String.self, forKey: .next)
         label = try c.decodeIfPresent(String.self, forKey: .label)
         failed = try c.decodeIfPresent(Bool.self, forKey: .failed) ?? false
+        parent = try c.decodeIfPresent(StatePath.self, forKey: .parent)
     }
 
     /// Encodes the step, with times as seconds.
@@ -171,6 +188,7 @@ extension RunRecord.Step {
         try c.encodeIfPresent(next, forKey: .next)
         try c.encodeIfPresent(label, forKey: .label)
         if failed { try c.encode(true, forKey: .failed) }
+        try c.encodeIfPresent(parent, forKey: .parent)
     }
 }
 

@@ -65,6 +65,16 @@ open class AnyRunnable<Input: Sendable>: @unchecked Sendable {
     }
 
     var declaredEdges: [DeclaredEdge] { [] }
+
+    var isSynchronous: Bool { false }
+
+    nonisolated(nonsending) func invoke(erased input: any Sendable, context: RunContext) async throws -> any Sendable {
+        throw OrchestrationError.internalInconsistency("AnyRunnable '\(name)' is not a Runnable")
+    }
+
+    func invokeSynchronously(erased input: any Sendable, context: RunContext) throws -> (any Sendable)? {
+        nil
+    }
 }
 
 extension AnyRunnable: StateNode {

@@ -47,7 +47,7 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
 
     /// Creates a runnable for a subclass that overrides ``invoke(_:context:)``.
     ///
-    /// - Parameter name: The state's name; `nil` uses the subclass's type name.
+    /// - Parameter name: The state's name; `nil` uses the subclass's type name, without generic arguments.
     public init(name: String? = nil) {
         body = nil
         directBody = nil
@@ -172,6 +172,28 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
         return finish(&output, clock: clock)
     }
 
+    override var isSynchronous: Bool { synchronousBody != nil }
+
+    nonisolated(nonsending) override func invoke(
+        erased input: any Sendable, context: RunContext
+    ) async throws -> any Sendable {
+        switch input {
+        case let typed as Input:
+            if let directBody { return try await directBody(typed, context) }
+            return try await invoke(typed, context: context)
+        default:
+            throw inputMismatch(input, context: context)
+        }
+    }
+
+    override func invokeSynchronously(erased input: any Sendable, context: RunContext) throws -> (any Sendable)? {
+        guard let synchronousBody else { return nil }
+        switch input {
+        case let typed as Input: return try synchronousBody(typed, context)
+        default: throw inputMismatch(input, context: context)
+        }
+    }
+
     /// The error for an input of the wrong type, which only a bug in Orchestra could pass.
     private func inputMismatch(_ input: any Sendable, context: RunContext) -> OrchestrationError {
         .internalInconsistency("state '\(context.state)' received a \(type(of: input)) where it expects \(Input.self)")
@@ -198,8 +220,10 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
         advancers.withLock { $0.edges }
     }
 
+    /// The class's name without generic arguments: `Pipeline`, not `Pipeline<String, Int>`.
     private static func typeName(of object: AnyObject) -> String {
-        String(describing: type(of: object))
+        let name = String(describing: type(of: object))
+        return name.firstIndex(of: "<").map { String(name[..<$0]) } ?? name
     }
 }
 

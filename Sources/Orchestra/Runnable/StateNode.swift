@@ -12,6 +12,13 @@ protocol StateNode: AnyObject, Sendable {
     func executeSynchronously(_ input: any Sendable, context: RunContext, clock: RunClock?) throws -> StepResult?
     /// The advancers' declared edges, in the order they are tried.
     var declaredEdges: [DeclaredEdge] { get }
+    /// Whether the state's work is a synchronous closure, which never suspends: composites run such
+    /// children in their own task rather than starting one per child.
+    var isSynchronous: Bool { get }
+    /// Runs the state on `input` as a composite's child: its advancers are not consulted.
+    nonisolated(nonsending) func invoke(erased input: any Sendable, context: RunContext) async throws -> any Sendable
+    /// Runs the state as a composite's child at once, when its work is synchronous; `nil` otherwise.
+    func invokeSynchronously(erased input: any Sendable, context: RunContext) throws -> (any Sendable)?
 }
 
 /// What the engine learns from one executed state.
