@@ -1,0 +1,129 @@
+/// Runnables in a line: each step's output is the next step's input.
+///
+/// ```swift
+/// let research = Pipeline {
+///     Plan()        // String -> ResearchPlan
+///     Search()      // ResearchPlan -> [Note]
+///     Report()      // [Note] -> ReportData
+/// }                 // Pipeline<String, ReportData>
+/// ```
+///
+/// The compiler checks every joint: a step whose input is not the previous step's output is an
+/// error on that step's line. Steps may be chosen when the pipeline is built, with `if`/`else`
+/// whose branches have the same input and output types:
+///
+/// ```swift
+/// let answer = Pipeline {
+///     Retrieve()
+///     if useReranker { Rerank() } else { TopFive() }
+///     Answer()
+/// }
+/// ```
+///
+/// A pipeline is a ``Runnable``: a state of a machine, a step or branch of another composite, or a
+/// whole ``Orchestration`` (`Orchestration(research)`). Subclass it to give it a name and a place of
+/// its own: `final class Research: Pipeline<String, ReportData>` is named `Research`. Its steps run
+/// as its children (see ``RunContext/run(_:_:index:)``): each has its own step, events — at paths
+/// such as `Research/Search` — and record entry, and the advancers of a step are not consulted.
+open class Pipeline<Input: Sendable, Output: Sendable>: Runnable<Input, Output>, @unchecked Sendable {
+    // @unchecked: `steps` is an immutable array of Sendable states.
+    let steps: [any StateNode]
+    /// Made by `then`, under the default name: a later `then` extends it rather than nesting it.
+    let isChain: Bool
+
+    /// Creates a pipeline from its steps.
+    ///
+    /// - Parameters:
+    ///   - name: The state's name; `nil` uses the type's name (`Pipeline`, or your subclass's).
+    ///   - steps: The steps, one per line, first to last.
+    public init(name: String? = nil, @PipelineBuilder _ steps: () -> PipelineSteps<Input, Output>) {
+        self.steps = steps().nodes
+        isChain = false
+        super.init(name: name)
+    }
+
+    init(steps: [any StateNode], isChain: Bool) {
+        self.steps = steps
+        self.isChain = isChain
+        super.init(name: nil)
+    }
+
+    /// Runs the steps in order, each on the previous one's output.
+    ///
+    /// - Throws: ``OrchestrationError`` naming the step that failed (see ``RunContext/run(_:_:index:)``).
+    override open func invoke(_ input: Input, context: RunContext) async throws -> Output {
+        let parent = context.childParent()
+        var value: any Sendable = input
+        for step in steps {
+            value = try await context.scope.runChild(step, value, parent: parent)
+        }
+        return try castErased(value, "the output of pipeline '\(context.state)'")
+    }
+}
+
+/// The steps of a ``Pipeline`` from `Input` to `Output`, as ``PipelineBuilder`` assembles them.
+public struct PipelineSteps<Input: Sendable, Output: Sendable>: Sendable {
+    let nodes: [any StateNode]
+}
+
+/// Builds a ``Pipeline`` from runnables listed one per line, checking that each step's input is
+/// the previous step's output — at that step's line.
+@resultBuilder
+public enum PipelineBuilder {
+    /// The first step.
+    public static func buildPartialBlock<Input, Output>(first: Runnable<Input, Output>) -> PipelineSteps<Input, Output>
+    {
+        PipelineSteps(nodes: nodes(of: first))
+    }
+
+    /// A step after the steps so far: its input must be their output.
+    public static func buildPartialBlock<Input, Middle, Output>(
+        accumulated: PipelineSteps<Input, Middle>, next: Runnable<Middle, Output>
+    ) -> PipelineSteps<Input, Output> {
+        PipelineSteps(nodes: accumulated.nodes + nodes(of: next))
+    }
+
+    /// The `if` branch of an `if`/`else`; both branches have the same input and output types.
+    public static func buildEither<Input, Output>(first: PipelineSteps<Input, Output>) -> Runnable<Input, Output> {
+        Pipeline(steps: first.nodes, isChain: true)
+    }
+
+    /// The `else` branch of an `if`/`else`.
+    public static func buildEither<Input, Output>(second: PipelineSteps<Input, Output>) -> Runnable<Input, Output> {
+        Pipeline(steps: second.nodes, isChain: true)
+    }
+
+    /// The branch chosen by an `if`/`else` is spliced in, so that its steps sit directly in the pipeline.
+    private static func nodes<Input, Output>(of step: Runnable<Input, Output>) -> [any StateNode] {
+        if let chain = step as? any ChainOfSteps, let nodes = chain.chainedSteps { return nodes }
+        return [step]
+    }
+}
+
+/// A pipeline that only strings steps together — made by `then` or an `if`/`else` branch, with the
+/// default name — whose steps a longer chain takes over instead of nesting it.
+protocol ChainOfSteps {
+    var chainedSteps: [any StateNode]? { get }
+}
+
+extension Pipeline: ChainOfSteps {
+    var chainedSteps: [any StateNode]? {
+        isChain && type(of: self) == Pipeline.self && name == "Pipeline" ? steps : nil
+    }
+}
+
+extension Runnable {
+    /// A pipeline of this runnable followed by `next`, which takes this runnable's output.
+    ///
+    /// ```swift
+    /// let research = plan.then(search).then(report)   // one Pipeline<String, ReportData> of three steps
+    /// ```
+    ///
+    /// - Parameter next: The step after this one.
+    /// - Returns: A ``Pipeline``; chaining `then` on it adds steps to it rather than nesting it.
+    public func then<NextOutput>(_ next: Runnable<Output, NextOutput>) -> Pipeline<Input, NextOutput> {
+        let first = (self as? any ChainOfSteps)?.chainedSteps ?? [self]
+        let second = (next as? any ChainOfSteps)?.chainedSteps ?? [next]
+        return Pipeline(steps: first + second, isChain: true)
+    }
+}
