@@ -9,16 +9,22 @@
 /// ```
 ///
 /// The compiler checks every joint: a step whose input is not the previous step's output is an
-/// error on that step's line. Steps may be chosen when the pipeline is built, with `if`/`else`
-/// whose branches have the same input and output types:
+/// error on that step's line. Steps may be chosen when the pipeline is built — with `if`/`else`,
+/// `else if` chains or `switch`, whose branches have the same input and output types, or with an
+/// `if` alone around steps that return their input's type:
 ///
 /// ```swift
 /// let answer = Pipeline {
 ///     Retrieve()
 ///     if useReranker { Rerank() } else { TopFive() }
+///     if verbose { Annotate() }      // Runnable<[Passage], [Passage]>
 ///     Answer()
 /// }
 /// ```
+///
+/// A plain `Pipeline` nested in another, or extended with ``Runnable/then(_:)``, is spliced into it:
+/// its steps sit directly in the outer pipeline. Give it a name, or make it a subclass, to keep it one
+/// step with its children under it.
 ///
 /// A pipeline is a ``Runnable``: a state of a machine, a step or branch of another composite, or a
 /// whole ``Orchestration`` (`Orchestration(research)`). Subclass it to give it a name and a place of
@@ -28,8 +34,6 @@
 open class Pipeline<Input: Sendable, Output: Sendable>: Runnable<Input, Output>, @unchecked Sendable {
     // @unchecked: `steps` is an immutable array of Sendable states.
     let steps: [any StateNode]
-    /// Made by `then`, under the default name: a later `then` extends it rather than nesting it.
-    let isChain: Bool
 
     /// Creates a pipeline from its steps.
     ///
@@ -38,13 +42,11 @@ open class Pipeline<Input: Sendable, Output: Sendable>: Runnable<Input, Output>,
     ///   - steps: The steps, one per line, first to last.
     public init(name: String? = nil, @PipelineBuilder _ steps: () -> PipelineSteps<Input, Output>) {
         self.steps = steps().nodes
-        isChain = false
         super.init(name: name)
     }
 
-    init(steps: [any StateNode], isChain: Bool) {
+    init(steps: [any StateNode]) {
         self.steps = steps
-        self.isChain = isChain
         super.init(name: nil)
     }
 
@@ -85,12 +87,28 @@ public enum PipelineBuilder {
 
     /// The `if` branch of an `if`/`else`; both branches have the same input and output types.
     public static func buildEither<Input, Output>(first: PipelineSteps<Input, Output>) -> Runnable<Input, Output> {
-        Pipeline(steps: first.nodes, isChain: true)
+        Pipeline(steps: first.nodes)
     }
 
     /// The `else` branch of an `if`/`else`.
     public static func buildEither<Input, Output>(second: PipelineSteps<Input, Output>) -> Runnable<Input, Output> {
-        Pipeline(steps: second.nodes, isChain: true)
+        Pipeline(steps: second.nodes)
+    }
+
+    /// A branch of an `else if` chain or a `switch`, already built by the branches inside it.
+    public static func buildEither<Input, Output>(first: Runnable<Input, Output>) -> Runnable<Input, Output> {
+        first
+    }
+
+    /// A later branch of an `else if` chain or a `switch`.
+    public static func buildEither<Input, Output>(second: Runnable<Input, Output>) -> Runnable<Input, Output> {
+        second
+    }
+
+    /// Steps under an `if` with no `else`; they must return their input's type, since without them the
+    /// value goes on unchanged.
+    public static func buildOptional<Value>(_ steps: PipelineSteps<Value, Value>?) -> Runnable<Value, Value> {
+        Pipeline(steps: steps?.nodes ?? [])
     }
 
     /// The branch chosen by an `if`/`else` is spliced in, so that its steps sit directly in the pipeline.
@@ -100,15 +118,16 @@ public enum PipelineBuilder {
     }
 }
 
-/// A pipeline that only strings steps together — made by `then` or an `if`/`else` branch, with the
-/// default name — whose steps a longer chain takes over instead of nesting it.
+/// A pipeline that only strings steps together — a plain `Pipeline` under its default name — whose
+/// steps a longer chain takes over instead of nesting it: `Pipeline { a; b }.then(c)` is `a, b, c`.
+/// A pipeline with a name of its own, or of a subclass, stays one step with its children under it.
 protocol ChainOfSteps {
     var chainedSteps: [any StateNode]? { get }
 }
 
 extension Pipeline: ChainOfSteps {
     var chainedSteps: [any StateNode]? {
-        isChain && type(of: self) == Pipeline.self && name == "Pipeline" ? steps : nil
+        type(of: self) == Pipeline.self && name == "Pipeline" ? steps : nil
     }
 }
 
@@ -124,6 +143,6 @@ extension Runnable {
     public func then<NextOutput>(_ next: Runnable<Output, NextOutput>) -> Pipeline<Input, NextOutput> {
         let first = (self as? any ChainOfSteps)?.chainedSteps ?? [self]
         let second = (next as? any ChainOfSteps)?.chainedSteps ?? [next]
-        return Pipeline(steps: first + second, isChain: true)
+        return Pipeline(steps: first + second)
     }
 }

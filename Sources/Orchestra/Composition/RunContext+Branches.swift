@@ -2,10 +2,11 @@ extension RunContext {
     /// Runs every branch on `input` at once, as children of this state numbered by their position, and
     /// returns their outputs in the branches' order, whatever order they finish in.
     ///
-    /// Each branch that can suspend gets a child task, but the last, which runs in this task; a branch
-    /// built from a synchronous closure never suspends, so it gains nothing from a task but the cost of
-    /// one, and runs in this task too. When a branch fails, the others are cancelled and awaited, and the
-    /// branch's error is thrown; no branch outlives this call.
+    /// Each branch that can suspend gets a child task, so that a failure can cancel it — unless it is the
+    /// only one, which then runs in this task after the others. A branch built from a synchronous closure
+    /// never suspends, so it gains nothing from a task but the cost of one, and runs in this task while the
+    /// child tasks run. When a branch fails, the others are cancelled and awaited, and the branch's error is
+    /// thrown; no branch outlives this call.
     nonisolated(nonsending) func runBranches(
         _ branches: [any StateNode], on input: any Sendable
     ) async throws(OrchestrationError) -> [any Sendable] {
@@ -17,7 +18,9 @@ extension RunContext {
         var failure: OrchestrationError?
 
         await withTaskGroup(of: (Int, Result<any Sendable, OrchestrationError>).self) { group in
-            for index in concurrent.dropLast() {
+            // A lone branch that can suspend needs no task: no other branch runs while it does.
+            let ownTask = concurrent.count == 1 ? concurrent : []
+            for index in concurrent where concurrent.count > 1 {
                 group.addTask {
                     let parent = PathNode(parent: parentNode, name: state, index: index)
                     do throws(OrchestrationError) {
@@ -27,7 +30,7 @@ extension RunContext {
                     }
                 }
             }
-            let here = branches.indices.filter { branches[$0].isSynchronous } + concurrent.suffix(1)
+            let here = branches.indices.filter { branches[$0].isSynchronous } + ownTask
             for index in here {
                 do throws(OrchestrationError) {
                     let parent = PathNode(parent: parentNode, name: state, index: index)
