@@ -1,0 +1,51 @@
+import Orchestra
+import Synchronization
+
+/// Counts how many callers are inside a section at once, and the most there ever were.
+final class InFlight: Sendable {
+    private let state = Mutex((now: 0, peak: 0))
+
+    func enter() {
+        state.withLock { state in
+            state.now += 1
+            state.peak = max(state.peak, state.now)
+        }
+    }
+
+    func leave() { state.withLock { $0.now -= 1 } }
+
+    var now: Int { state.withLock { $0.now } }
+    var peak: Int { state.withLock { $0.peak } }
+}
+
+/// A branch that enters `inFlight`, waits until `together` callers are inside at once (proving they
+/// run at the same time: run one after another, the first would wait forever), then returns `value`.
+func meeting<Output: Sendable>(
+    _ name: String, _ inFlight: InFlight, together: Int, returning value: Output
+) -> Runnable<Int, Output> {
+    Runnable(name) { _, _ in
+        inFlight.enter()
+        defer { inFlight.leave() }
+        // Sleeping, not yielding: spinning branches could keep the others off the pool's few threads.
+        var waited = 0
+        // The peak, not the count now: the first branch to see the others leaves at once.
+        while inFlight.peak < together, waited < 10_000 {
+            try await Task.sleep(for: .milliseconds(1))
+            waited += 1
+        }
+        guard inFlight.peak >= together else {
+            throw Boom(reason: "\(name) never met the other \(together - 1) branches (\(inFlight.now) in flight)")
+        }
+        return value
+    }
+}
+
+/// A branch that counts that it started, then sleeps until cancelled, counting that it ended.
+func sleepingUntilCancelled(_ name: String, started: Counter, ended: Counter) -> Runnable<Int, Int> {
+    Runnable(name) { n, _ in
+        started.increment()
+        defer { ended.increment() }
+        try await Task.sleep(for: .seconds(3600))
+        return n
+    }
+}
