@@ -50,6 +50,15 @@ enum OrchestraBench {
 
 enum Workload: String, CaseIterable {
     case chain10, loop1000, chain10_async, loop1000_async, concurrent1000
+    case fanout100, fanout100_async, foreach10k, foreach10k_async
+
+    /// Whether the figure is milliseconds per whole run rather than microseconds per transition.
+    var isPerRun: Bool {
+        switch self {
+        case .fanout100, .fanout100_async, .foreach10k, .foreach10k_async: true
+        default: false
+        }
+    }
 }
 
 struct Settings {
@@ -101,6 +110,7 @@ nonisolated func runAll(_ settings: Settings) async throws {
         let hook = settings.asyncHook ? "an async closure hook" : "a synchronous hook"
         print("orchestra-bench — events \(settings.events ? "on (\(hook) receives every event, records kept)" : "off")")
         print("workload         µs/transition   min     max    CPU µs    wall ms   peak RSS MiB")
+        print("                 (ms/run for fanout and foreach, and CPU ms)")
     }
     for workload in settings.workloads {
         let result = try await measure(workload, settings)
@@ -128,12 +138,14 @@ struct Result {
     var cpuMedian: Double { cpuPerTransition.sorted()[cpuPerTransition.count / 2] }
 
     var json: String {
+        // Per-run workloads hold milliseconds per run in the per-transition fields.
+        let unit = workload.isPerRun ? "ms_per_run" : "us_per_transition"
         var fields: [String] = [
             "\"workload\": \"\(workload.rawValue)\"",
-            "\"us_per_transition\": \(round3(median))",
-            "\"min_us_per_transition\": \(round3(perTransition.min() ?? 0))",
-            "\"max_us_per_transition\": \(round3(perTransition.max() ?? 0))",
-            "\"cpu_us_per_transition\": \(round3(cpuMedian))",
+            "\"\(unit)\": \(round3(median))",
+            "\"min_\(unit)\": \(round3(perTransition.min() ?? 0))",
+            "\"max_\(unit)\": \(round3(perTransition.max() ?? 0))",
+            "\"cpu_\(unit)\": \(round3(cpuMedian))",
             "\"peak_rss_mib\": \(round3(peakRSS))",
             "\"events\": \(events)",
             "\"hook\": \(hook.map { "\"\($0)\"" } ?? "null")",
@@ -203,6 +215,28 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             workload: workload, perTransition: samples, cpuPerTransition: cpu, peakRSS: Memory.peakMiB(),
             events: settings.events, hook: settings.events ? (settings.asyncHook ? "async" : "sync") : nil
         )
+    case .fanout100, .fanout100_async:
+        let work: Machines.Work = workload == .fanout100 ? .synchronous : .asynchronous
+        let machine = Machines.fanOut(100, work)
+        let orchestration = Orchestration(
+            start: machine.start, exit: machine.exit, options: .init(recordsRuns: settings.events))
+        // runStarted; the start and the fan-out state: started, completed, transition; 100 branches:
+        // started, completed; the join: started, completed; runCompleted.
+        return try await measurePerRun(
+            workload, orchestration, input: 0, expected: 200, eventsPerRun: 1 + 3 + 3 + 200 + 2 + 1, settings
+        )
+    case .foreach10k, .foreach10k_async:
+        let work: Machines.Work = workload == .foreach10k ? .synchronous : .asynchronous
+        let orchestration = Orchestration(
+            ForEach(Machines.state("item", work), maxConcurrency: 64),
+            options: .init(stepLimit: 20_000, recordsRuns: settings.events)
+        )
+        let input = Array(0..<10_000)
+        let expected = input.map { $0 + 1 }
+        // runStarted; the ForEach: started, completed; 10,000 items: started, completed; runCompleted.
+        return try await measurePerRun(
+            workload, orchestration, input: input, expected: expected, eventsPerRun: 2 + 2 + 20_000, settings
+        )
     case .concurrent1000:
         let machine = Machines.chain(10, .yielding)
         let orchestration = Orchestration(
@@ -243,7 +277,9 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
 }
 
 /// Attaches the hook that counts events: synchronous, unless `--hook async` asks for the closure form.
-nonisolated func subscribe(_ orchestration: Orchestration<Int, Int>, _ counter: Counter, _ settings: Settings) {
+nonisolated func subscribe<Input, Output>(
+    _ orchestration: Orchestration<Input, Output>, _ counter: Counter, _ settings: Settings
+) {
     if settings.asyncHook {
         orchestration.onEvent { _ in counter.add() }
     } else {
@@ -253,8 +289,8 @@ nonisolated func subscribe(_ orchestration: Orchestration<Int, Int>, _ counter: 
 
 /// One timed repetition: runs `body`, waits for the hook to handle every event, and checks that it
 /// received `expected` of them. Returns the wall and CPU time in microseconds.
-nonisolated func repetition(
-    _ orchestration: Orchestration<Int, Int>,
+nonisolated func repetition<Input, Output>(
+    _ orchestration: Orchestration<Input, Output>,
     _ counter: Counter,
     expecting expected: Int,
     _ settings: Settings,
@@ -274,6 +310,49 @@ nonisolated func repetition(
         }
     }
     return (wall, (Memory.cpuSeconds() - cpuStart) * 1_000_000)
+}
+
+/// Measures a workload whose figure is per whole run: calibrated to about a second per repetition, each run's
+/// output checked against `expected`.
+nonisolated func measurePerRun<Input, Output: Equatable>(
+    _ workload: Workload, _ orchestration: Orchestration<Input, Output>, input: Input, expected: Output,
+    eventsPerRun: Int, _ settings: Settings
+) async throws -> Result {
+    let counter = Counter()
+    if settings.events { subscribe(orchestration, counter, settings) }
+    func time(_ runs: Int) async throws -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<runs {
+            let output = try await orchestration.run(input)
+            guard output == expected else { throw BenchError("\(workload.rawValue) returned a wrong output") }
+        }
+        return start.duration(to: clock.now).microseconds / 1_000_000
+    }
+    let target: Double = settings.quick ? 0.1 : 1.0
+    var runs = 1
+    while true {
+        let seconds = try await time(runs)
+        if seconds >= target / 4 {
+            runs = max(1, Int(Double(runs) * target / seconds))
+            break
+        }
+        runs *= 4
+    }
+    if settings.events { await orchestration.waitForHooks() }
+    var samples: [Double] = []
+    var cpu: [Double] = []
+    for _ in 0..<5 {
+        let rep = try await repetition(orchestration, counter, expecting: runs * eventsPerRun, settings) {
+            _ = try await time(runs)
+        }
+        samples.append(rep.wall / 1000 / Double(runs))
+        cpu.append(rep.cpu / 1000 / Double(runs))
+    }
+    return Result(
+        workload: workload, perTransition: samples, cpuPerTransition: cpu, peakRSS: Memory.peakMiB(),
+        events: settings.events, hook: settings.events ? (settings.asyncHook ? "async" : "sync") : nil
+    )
 }
 
 nonisolated func timeRuns(_ orchestration: Orchestration<Int, Int>, _ runs: Int) async throws -> Double {
@@ -315,6 +394,15 @@ enum Machines {
             state.advance(to: next)
         }
         return (states[0], states[count - 1])
+    }
+
+    /// A start state that fans out to `count` branches, each adding 1, meeting in a join that sums them.
+    static func fanOut(_ count: Int, _ work: Work) -> (start: Runnable<Int, Int>, exit: Runnable<[Int], Int>) {
+        let start = state("start", work)
+        let branches = (0..<count).map { state("b\($0)", work) }
+        let join = Runnable<[Int], Int>("join") { values, _ in values.reduce(0, +) }
+        start.advance(toAll: branches, join: join)
+        return (start, join)
     }
 
     /// One state that loops to itself until its counter reaches `limit`.
