@@ -22,8 +22,8 @@
 /// position, from 0). When one fails, the others are cancelled and awaited, and the parallel state
 /// fails with the failing branch's error, which names its path. No branch outlives the state. A
 /// branch made from a synchronous closure (`Runnable(name) { input, _ in … }` with no `await`) never
-/// suspends, so it runs in the parallel state's own task rather than in a task of its own; so does
-/// the last branch that can suspend.
+/// suspends, so it runs in the parallel state's own task rather than in a task of its own; so does a
+/// lone branch that can suspend, since no other branch runs while it does.
 ///
 /// For any number of branches of one type, chosen at run time or too many to list, use ``FanOut``.
 ///

@@ -87,7 +87,7 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
     ///
     /// - Parameters:
     ///   - code: The kind of failure.
-    ///   - state: The state it happened in.
+    ///   - state: The state it happened in: its name, or its path inside composites.
     ///   - step: The step it happened at.
     ///   - runID: The run.
     ///   - underlying: The error a state or advancer threw.
@@ -105,7 +105,8 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
 
     /// The kind of failure.
     public var code: Code { storage.code }
-    /// The state the run was in, when there was one.
+    /// The state the run was in, when there was one: its name, or — for a state that a composite ran —
+    /// its path, as in `Research/ForEach[3]/Search` (see ``StatePath``).
     public var state: String? { storage.state }
     /// The step the run was at, when it had started one.
     public var step: Int? { storage.step }

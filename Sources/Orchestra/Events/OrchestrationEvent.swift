@@ -100,8 +100,9 @@ public struct OrchestrationEvent: Sendable {
 }
 
 extension OrchestrationEvent: CustomStringConvertible {
-    /// One line, as in `[run 1F3A… step 2 Research] state completed in 0.2 seconds`; a state inside a
-    /// composite is shown by its path, as in `[run 1F3A… step 7 Research/ForEach[3]/Search] …`.
+    /// One line, as in `[run 1F3A9C2B step 2 Research] state completed in 0.2 seconds` (the run id's first
+    /// eight characters); a state inside a composite is shown by its path, as in
+    /// `[run 1F3A9C2B step 7 Research/ForEach[3]/Search] state started`.
     public var description: String {
         let location = parentNode.map { $0.path(to: state) } ?? state
         let prefix = "[run \(runID.description.prefix(8)) step \(step) \(location)]"

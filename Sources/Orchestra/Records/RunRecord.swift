@@ -85,7 +85,7 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public struct ErrorSummary: Sendable, Codable, Hashable {
         /// The error's code in words, as in `dead end`.
         public var code: String
-        /// The state it happened in.
+        /// The state it happened in: its name, or its path inside composites.
         public var state: String?
         /// The step it happened at.
         public var step: Int?
@@ -129,6 +129,10 @@ public struct RunRecord: Sendable, Codable, Hashable {
 
     /// The names of the states visited, in order, composites' children included.
     public var statesVisited: [String] { steps.map(\.state) }
+
+    /// The paths of the states visited, in order: as ``statesVisited``, but a composite's children
+    /// are told apart, as in `Research/ForEach[3]/Search`.
+    public var pathsVisited: [StatePath] { steps.map(\.path) }
 
     /// The transitions taken, in order, as (from, to) pairs of state names.
     public var transitions: [(from: String, to: String)] {

@@ -96,8 +96,10 @@ struct CompositeEventTests {
         let water = Orchestration(FirstAnswer(experts)).start("water?")
         #expect(try await water.value == "H2O")
         #expect(
-            await water.record.steps.map(\.path.description)
-                == ["FirstAnswer", "FirstAnswer[0]/Physicist", "FirstAnswer[1]/Chemist"]
+            await water.record.pathsVisited == [
+                StatePath(["FirstAnswer"]), StatePath(["FirstAnswer[0]", "Physicist"]),
+                StatePath(["FirstAnswer[1]", "Chemist"]),
+            ]
         )
         let other = Orchestration(FirstAnswer(experts)).start("fire?")
         #expect(try await other.value == "no one knew")
