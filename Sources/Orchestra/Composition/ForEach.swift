@@ -20,7 +20,8 @@ import Synchronization
 /// // Runnable<[Query], [Result<Notes, OrchestrationError>]>
 /// ```
 ///
-/// Cancellation of the run is never collected: it cancels the state either way.
+/// What stops the whole run is never collected — cancellation, the step limit — it fails the state
+/// either way.
 ///
 /// **Concurrency.** `maxConcurrency` child tasks each take the next element until none is left, so
 /// no more than `maxConcurrency` elements are ever in flight, and a large input costs no more tasks
@@ -114,11 +115,14 @@ open class ForEach<Element: Sendable, Value: Sendable>: Runnable<[Element], [Val
             for _ in 0..<workers {
                 group.addTask {
                     var done = Worked()
-                    while !Task.isCancelled, let index = cursor.next(below: elements.count) {
+                    // A cancelled worker goes on taking elements, which its child runs refuse at once:
+                    // each says why, and the first of them becomes the state's error.
+                    while let index = cursor.next(below: elements.count) {
                         do throws(OrchestrationError) {
                             let result = try await self.outcome(of: elements[index], at: index, context: context)
                             done.outcomes.append((index, result))
                         } catch {
+                            cursor.stop()  // before cancelAll reaches the others: no new element starts
                             done.failure = error
                             break
                         }
@@ -148,8 +152,8 @@ open class ForEach<Element: Sendable, Value: Sendable>: Runnable<[Element], [Val
         return values
     }
 
-    /// Runs the body on one element. A failure is returned when collecting, thrown otherwise; a
-    /// cancellation is always thrown.
+    /// Runs the body on one element. The element's failure is returned when collecting, thrown
+    /// otherwise; what stops the whole run — cancellation, the step limit — is always thrown.
     private nonisolated(nonsending) func outcome(
         of element: Element, at index: Int, context: RunContext
     ) async throws(OrchestrationError) -> Result<any Sendable, OrchestrationError> {
@@ -157,8 +161,15 @@ open class ForEach<Element: Sendable, Value: Sendable>: Runnable<[Element], [Val
             let parent = context.childParent(index: index)
             return .success(try await context.scope.runChild(body, element, parent: parent))
         } catch {
-            guard collects, error.code != .cancelled else { throw error }
+            guard collects, !Self.stopsTheRun(error) else { throw error }
             return .failure(error)
+        }
+    }
+
+    private static func stopsTheRun(_ error: OrchestrationError) -> Bool {
+        switch error.code {
+        case .cancelled, .stepLimitReached, .internalInconsistency: true
+        default: false
         }
     }
 }
@@ -169,12 +180,16 @@ private struct Worked: Sendable {
     var failure: OrchestrationError?
 }
 
-/// Hands out element indices to workers, each once.
+/// Hands out element indices to workers, each once, until all are out or a worker stops it.
 private final class Cursor: Sendable {
     private let position = Atomic(0)
+    private let stopped = Atomic(false)
 
     func next(below count: Int) -> Int? {
+        guard !stopped.load(ordering: .relaxed) else { return nil }
         let index = position.add(1, ordering: .relaxed).oldValue
         return index < count ? index : nil
     }
+
+    func stop() { stopped.store(true, ordering: .relaxed) }
 }

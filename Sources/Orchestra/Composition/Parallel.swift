@@ -23,7 +23,9 @@
 /// fails with the failing branch's error, which names its path. No branch outlives the state. A
 /// branch made from a synchronous closure (`Runnable(name) { input, _ in … }` with no `await`) never
 /// suspends, so it runs in the parallel state's own task rather than in a task of its own; so does a
-/// lone branch that can suspend, since no other branch runs while it does.
+/// lone branch that can suspend, since no other branch runs while it does. Never suspending, a
+/// synchronous branch cannot be interrupted either: it runs to its end even when another branch has
+/// already failed, and its own failure then counts as the first.
 ///
 /// For any number of branches of one type, chosen at run time or too many to list, use ``FanOut``.
 ///

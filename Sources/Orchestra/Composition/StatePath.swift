@@ -25,11 +25,13 @@ public struct StatePath: Sendable, Hashable, Codable, CustomStringConvertible {
         self.node = node
     }
 
-    /// Creates a path from its components, outermost first.
+    /// Creates a path from its components, outermost first; `nil` for no components, since a path
+    /// names at least a state.
     ///
-    /// - Parameter components: At least one component; an empty array makes the path `[""]`.
-    public init(_ components: [String]) {
-        var node = PathNode(parent: nil, name: components.first ?? "", index: nil)
+    /// - Parameter components: The components, as in `["Research", "ForEach[3]", "Search"]`.
+    public init?(_ components: [String]) {
+        guard let first = components.first else { return nil }
+        var node = PathNode(parent: nil, name: first, index: nil)
         for component in components.dropFirst() {
             node = PathNode(parent: node, name: component, index: nil)
         }
@@ -88,12 +90,12 @@ public struct StatePath: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Decodes a path written as its array of components.
     public init(from decoder: any Decoder) throws {
         let components = try decoder.singleValueContainer().decode([String].self)
-        guard !components.isEmpty else {
+        guard let path = StatePath(components) else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: "a state path needs at least one component")
             )
         }
-        self.init(components)
+        self = path
     }
 
     /// Encodes the path as its array of components.

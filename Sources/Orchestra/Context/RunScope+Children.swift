@@ -9,10 +9,10 @@ extension RunScope {
         _ node: any StateNode, _ input: any Sendable, parent: PathNode
     ) async throws(OrchestrationError) -> any Sendable {
         let name = node.stateName
-        let step = takeStep()
-        if isCancelled || Task.isCancelled {
-            throw childCancelled(name, parent: parent, step: step, moment: "before it started", underlying: nil)
+        if isCancelled || hasEnded || Task.isCancelled {
+            throw childCancelled(name, parent: parent, step: nil, moment: "before it started", underlying: nil)
         }
+        let step = takeStep()
         guard step <= stepLimit else {
             throw OrchestrationError(
                 code: .stepLimitReached, state: parent.path(to: name), step: step, runID: runID,
@@ -82,13 +82,19 @@ extension RunScope {
     }
 
     private func childCancelled(
-        _ name: String, parent: PathNode, step: Int, moment: String, underlying: (any Error)?
+        _ name: String, parent: PathNode, step: Int?, moment: String, underlying: (any Error)?
     ) -> OrchestrationError {
         let path = parent.path(to: name)
-        let cause = isCancelled ? "the run was cancelled" : "its composite cancelled it, after another child failed"
+        let cause =
+            if isCancelled { "the run was cancelled" } else if hasEnded {
+                "the run had already ended; run children only while their composite runs"
+            } else {
+                "the task running it was cancelled, as a composite does to its other children when one fails"
+            }
+        let at = step.map { " at step \($0)" } ?? ""
         return OrchestrationError(
             code: .cancelled, state: path, step: step, runID: runID, underlying: underlying,
-            message: "state '\(path)' was cancelled \(moment) at step \(step): \(cause)"
+            message: "state '\(path)' was cancelled \(moment)\(at): \(cause)"
         )
     }
 }

@@ -32,6 +32,8 @@ final class RunScope: Sendable {
     /// Set by the run's cancellation handler: reading it costs a load, where `Task.isCancelled`
     /// finds the current task and locks its status.
     private let cancelled = Atomic(false)
+    /// Set once the run's last event is published, so that a child started later does not run.
+    private let ended = Atomic(false)
     /// Made on first use: most runs never touch their memory.
     private let lazyMemory = Mutex<RunMemory?>(nil)
 
@@ -60,6 +62,9 @@ final class RunScope: Sendable {
 
     /// Called by the run's cancellation handler.
     func cancel() { cancelled.store(true, ordering: .releasing) }
+
+    /// Whether the run's last event has been published.
+    var hasEnded: Bool { ended.load(ordering: .acquiring) }
 
     /// Whether an event published now would reach anyone; cheap enough to ask per event.
     var isListened: Bool { log != nil || hub.hasSubscribers }
@@ -120,6 +125,7 @@ final class RunScope: Sendable {
     /// Publishes the run's last events, closes the run's log, and tells the hub the run is over.
     /// Leaves `events` uninitialized.
     func finish(_ events: UnsafeMutableBufferPointer<OrchestrationEvent>, subscribers: inout EventHub.Snapshot) {
+        ended.store(true, ordering: .releasing)
         let taken = chunks.withLock { chunks in
             chunks.ended = true
             defer { log?.finish() }

@@ -63,6 +63,16 @@ struct RunStateMachine {
         if isCancelled {
             return .fail(cancelled(during: "after state '\(stateName)' returned"))
         }
+        // Children past the limit throw, so only a composite that swallowed that error gets here.
+        if lastStep > stepLimit {
+            return .fail(
+                OrchestrationError(
+                    code: .stepLimitReached, state: stateName, step: step, runID: runID,
+                    message: "the children of state '\(stateName)' ran past the step limit of \(stepLimit) (to step "
+                        + "\(lastStep)); raise OrchestrationOptions.stepLimit"
+                )
+            )
+        }
         let isExit = ObjectIdentifier(node) == exit
         switch result.decision {
         case .failure(let failure):

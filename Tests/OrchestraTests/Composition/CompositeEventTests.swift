@@ -1,6 +1,7 @@
 import Foundation
 import Orchestra
 import OrchestraTesting
+import Synchronization
 import Testing
 
 @Suite("Composition: events, paths, records, chunks")
@@ -96,10 +97,11 @@ struct CompositeEventTests {
         let water = Orchestration(FirstAnswer(experts)).start("water?")
         #expect(try await water.value == "H2O")
         #expect(
-            await water.record.pathsVisited == [
-                StatePath(["FirstAnswer"]), StatePath(["FirstAnswer[0]", "Physicist"]),
-                StatePath(["FirstAnswer[1]", "Chemist"]),
-            ]
+            await water.record.pathsVisited
+                == [
+                    StatePath(["FirstAnswer"]), StatePath(["FirstAnswer[0]", "Physicist"]),
+                    StatePath(["FirstAnswer[1]", "Chemist"]),
+                ].compactMap { $0 }
         )
         let other = Orchestration(FirstAnswer(experts)).start("fire?")
         #expect(try await other.value == "no one knew")
@@ -132,6 +134,48 @@ struct CompositeEventTests {
         let failed = recorder.events(of: handle.id).filter { $0.kind.name == "stateFailed" }.map(\.path.description)
         #expect(failed == ["Outer/ForEach[2]/Inner/Search", "Outer/ForEach[2]/Inner", "Outer/ForEach", "Outer"])
         #expect(await handle.record.steps.filter(\.failed).count == 4)
+    }
+
+    @Test("a composite that swallows its children's step-limit error still fails the run at the limit")
+    func swallowedStepLimit() async throws {
+        let stubborn = Runnable<Int, Int>("Stubborn") { n, context in
+            for _ in 0..<10 { _ = try? await context.run(Add(1), n) }
+            return n
+        }
+        let orchestration = Orchestration(stubborn, options: .init(stepLimit: 4))
+        let error = try #require(await orchestration.start(0).result.orchestrationError)
+        #expect(error.code == .stepLimitReached)
+        #expect(error.state == "Stubborn")
+    }
+
+    @Test("a child started after its run has ended does not run, and says why")
+    func childAfterTheRunEnded() async throws {
+        let clock = ManualClock()
+        let ran = Counter()
+        let late = Mutex<Task<Int, any Error>?>(nil)
+        let leaky = Runnable<Int, Int>("Leaky") { n, context in
+            // An unstructured task outlives the state: exactly what composites must not do.
+            late.withLock { task in
+                task = Task {
+                    try await Task.sleep(for: .seconds(1), clock: context.clock)
+                    return try await context.run(
+                        Runnable<Int, Int>("Late") { n, _ in
+                            ran.increment(); return n
+                        }, n)
+                }
+            }
+            return n
+        }
+        let handle = Orchestration(leaky, options: .init(clock: clock)).start(0)
+        _ = try await handle.value
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(1))
+        let task = try #require(late.withLock { $0 })
+        let error = try #require(await task.result.orchestrationError)
+        #expect(error.code == .cancelled)
+        #expect(error.message.contains("already ended"))
+        #expect(ran.count == 0)
+        #expect(await handle.record.steps.count == 1)
     }
 
     @Test("event descriptions show a child's path")

@@ -2,7 +2,8 @@ import Orchestra
 import OrchestraTesting
 import Testing
 
-@Suite("Composition: ForEach")
+// An element that misses its cancellation would sleep for an hour: fail the test instead.
+@Suite("Composition: ForEach", .timeLimit(.minutes(1)))
 struct ForEachTests {
     @Test("outputs keep the input's order though elements finish out of order")
     func orderKept() async throws {
@@ -35,7 +36,8 @@ struct ForEachTests {
             let expected = min(limit, 20 - finished)
             await clock.waitForSleepers(expected)
             #expect(clock.sleeperCount == expected)
-            #expect(inFlight.now == expected)
+            // A worker just woken may not have left yet; it leaves before taking another element.
+            #expect(await eventually { inFlight.now == expected })
             clock.advance(by: .seconds(1))
             finished += expected
         }
@@ -134,6 +136,17 @@ struct ForEachTests {
         #expect(error.code == .invalidConfiguration)
         #expect(error.state == "Each")
         #expect(error.message.contains("maxConcurrency 0"))
+    }
+
+    @Test("the step limit stops a collecting ForEach too: it is not an element's failure")
+    func stepLimitWhenCollecting() async throws {
+        let each = ForEach(collecting: Add(1), maxConcurrency: 3)
+        let orchestration = Orchestration(each, options: .init(stepLimit: 5))
+        let handle = orchestration.start(Array(0..<10))
+        let error = try #require(await handle.result.orchestrationError)
+        #expect(error.code == .stepLimitReached)
+        #expect(error.state?.hasPrefix("ForEach[") == true)  // the element that hit it, not the ForEach after
+        #expect(await handle.record.status == .failed)
     }
 
     @Test("elements count toward the step limit")

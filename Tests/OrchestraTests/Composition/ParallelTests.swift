@@ -2,7 +2,8 @@ import Orchestra
 import OrchestraTesting
 import Testing
 
-@Suite("Composition: Parallel and FanOut")
+// A branch that misses its cancellation would sleep for an hour: fail the test instead.
+@Suite("Composition: Parallel and FanOut", .timeLimit(.minutes(1)))
 struct ParallelTests {
     @Test("branches run at once and their outputs form a tuple in the order the branches are listed")
     func branchesRunAtOnce() async throws {
@@ -34,7 +35,16 @@ struct ParallelTests {
         let handle = orchestration.start(1)
         await clock.waitForSleepers(2)
         clock.advance(by: .seconds(1))
-        await clock.waitForSleepers(1)
+        // Slow is still asleep; wake it only once Fast's completion has been published.
+        var fastDone = false
+        for _ in 0..<5_000 where !fastDone {
+            await orchestration.waitForHooks()
+            fastDone = recorder.events(of: handle.id).contains {
+                $0.state == "Fast" && $0.kind.name == "stateCompleted"
+            }
+            if !fastDone { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        #expect(fastDone)
         clock.advance(by: .seconds(1))
         let (first, second) = try await handle.value
         #expect(first == "slow 1" && second == 2)
