@@ -59,6 +59,10 @@ public final class ManualClock: Clock, Sendable {
     /// The number of tasks asleep on this clock.
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
+    /// The earliest instant a task asleep on this clock waits for, or `nil` when none is asleep: advance
+    /// to it to wake exactly that task, and read from it how long the task chose to wait.
+    public var nextDeadline: Instant? { state.withLock { $0.sleepers.map(\.deadline).min() } }
+
     /// Suspends until the clock has been advanced to `deadline`.
     ///
     /// - Throws: `CancellationError` when the sleeping task is cancelled.
