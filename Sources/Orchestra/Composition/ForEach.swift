@@ -161,15 +161,8 @@ open class ForEach<Element: Sendable, Value: Sendable>: Runnable<[Element], [Val
             let parent = context.childParent(index: index)
             return .success(try await context.scope.runChild(body, element, parent: parent))
         } catch {
-            guard collects, !Self.stopsTheRun(error) else { throw error }
+            guard collects, !error.stopsTheRun else { throw error }
             return .failure(error)
-        }
-    }
-
-    private static func stopsTheRun(_ error: OrchestrationError) -> Bool {
-        switch error.code {
-        case .cancelled, .stepLimitReached, .internalInconsistency: true
-        default: false
         }
     }
 }

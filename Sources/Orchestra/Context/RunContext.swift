@@ -56,3 +56,17 @@ public struct RunContext: Sendable {
         scope.publish(event)
     }
 }
+
+extension RunContext {
+    /// Publishes an event of this state at once — what a policy wrapped around the state reports, such as
+    /// a retry — when anyone listens.
+    func publish(_ kind: @autoclosure () -> OrchestrationEvent.Kind) {
+        guard scope.isListened else { return }
+        scope.publish(
+            OrchestrationEvent(
+                run: scope.runID, step: step, state: state, timestamp: scope.clock.now(), kind: kind(),
+                parent: parentNode
+            )
+        )
+    }
+}

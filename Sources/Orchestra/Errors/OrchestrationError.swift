@@ -120,6 +120,12 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
     /// The code and the message, as in `dead end: state 'Plan' produced no transition …`.
     public var description: String { "\(code): \(message)" }
 
+    /// Whether the error ends the whole run, whatever a composite or policy would do with a failure:
+    /// cancellation, the step limit, a broken invariant. Such errors are never collected or retried.
+    var stopsTheRun: Bool {
+        code == .cancelled || code == .stepLimitReached || code == .internalInconsistency
+    }
+
     static func internalInconsistency(_ what: String) -> OrchestrationError {
         OrchestrationError(
             code: .internalInconsistency,

@@ -43,6 +43,9 @@ public struct OrchestrationEvent: Sendable {
         case stateFailed(OrchestrationError)
         /// The run leaves `state` for the named state.
         case transition(to: String)
+        /// A state failed with `error` and runs again after `delay`, as its ``RetryPolicy`` allows;
+        /// `attempt` is the attempt about to run, from 2.
+        indirect case retrying(attempt: Int, delay: Duration, error: any Error)
         /// A state emitted a value with ``RunContext/emit(_:)``.
         // Indirect: the existential would otherwise double the size of every event.
         indirect case chunk(any Sendable)
@@ -112,6 +115,8 @@ extension OrchestrationEvent: CustomStringConvertible {
         case .stateCompleted(let duration): return "\(prefix) state completed in \(duration)"
         case .stateFailed(let error): return "\(prefix) state failed: \(error.message)"
         case .transition(let next): return "\(prefix) transition to \(next)"
+        case .retrying(let attempt, let delay, let error):
+            return "\(prefix) retrying (attempt \(attempt)) in \(delay) after: \(error)"
         case .chunk(let value): return "\(prefix) chunk: \(value)"
         case .runCompleted: return "\(prefix) run completed"
         case .runFailed(let error, _): return "\(prefix) run failed: \(error.message)"
@@ -129,6 +134,7 @@ extension OrchestrationEvent.Kind {
         case .stateCompleted: "stateCompleted"
         case .stateFailed: "stateFailed"
         case .transition: "transition"
+        case .retrying: "retrying"
         case .chunk: "chunk"
         case .runCompleted: "runCompleted"
         case .runFailed: "runFailed"
