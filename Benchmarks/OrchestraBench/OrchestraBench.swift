@@ -175,8 +175,10 @@ final class Counter: Sendable {
     func add() { value.add(1, ordering: .relaxed) }
 }
 
+/// Repetitions per workload; each figure is their median.
+let repetitions = 5
+
 nonisolated func measure(_ workload: Workload, _ settings: Settings) async throws -> Result {
-    let reps = 5
     switch workload {
     case .chain10, .loop1000, .chain10_async, .loop1000_async:
         let work: Machines.Work = workload == .chain10 || workload == .loop1000 ? .synchronous : .asynchronous
@@ -186,34 +188,11 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             start: machine.start, exit: machine.exit,
             options: .init(stepLimit: 2_000, recordsRuns: settings.events)
         )
-        let counter = Counter()
-        if settings.events { subscribe(orchestration, counter, settings) }
         let transitions = isChain ? 10 : 1000
-        let eventsPerRun = 1 + 3 * transitions
-        // Calibrate: about one second per repetition (a tenth with --quick).
-        let target: Double = settings.quick ? 0.1 : 1.0
-        var runs = 16
-        while true {
-            let seconds = try await timeRuns(orchestration, runs)
-            if seconds >= target / 4 {
-                runs = max(1, Int(Double(runs) * target / seconds))
-                break
-            }
-            runs *= 4
-        }
-        if settings.events { await orchestration.waitForHooks() }
-        var samples: [Double] = []
-        var cpu: [Double] = []
-        for _ in 0..<reps {
-            let rep = try await repetition(orchestration, counter, expecting: runs * eventsPerRun, settings) {
-                _ = try await timeRuns(orchestration, runs)
-            }
-            samples.append(rep.wall / Double(runs * transitions))
-            cpu.append(rep.cpu / Double(runs * transitions))
-        }
-        return Result(
-            workload: workload, perTransition: samples, cpuPerTransition: cpu, peakRSS: Memory.peakMiB(),
-            events: settings.events, hook: settings.events ? (settings.asyncHook ? "async" : "sync") : nil
+        // runStarted; per state: started, completed, and a transition or (the last) runCompleted.
+        return try await measureRuns(
+            workload, orchestration, input: 0, expected: transitions, eventsPerRun: 1 + 3 * transitions,
+            microsecondsPerUnit: Double(transitions), settings
         )
     case .fanout100, .fanout100_async:
         let work: Machines.Work = workload == .fanout100 ? .synchronous : .asynchronous
@@ -222,8 +201,9 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             start: machine.start, exit: machine.exit, options: .init(recordsRuns: settings.events))
         // runStarted; the start and the fan-out state: started, completed, transition; 100 branches:
         // started, completed; the join: started, completed; runCompleted.
-        return try await measurePerRun(
-            workload, orchestration, input: 0, expected: 200, eventsPerRun: 1 + 3 + 3 + 200 + 2 + 1, settings
+        return try await measureRuns(
+            workload, orchestration, input: 0, expected: 200, eventsPerRun: 1 + 3 + 3 + 200 + 2 + 1,
+            microsecondsPerUnit: 1000, settings
         )
     case .foreach10k, .foreach10k_async:
         let work: Machines.Work = workload == .foreach10k ? .synchronous : .asynchronous
@@ -234,8 +214,9 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
         let input = Array(0..<10_000)
         let expected = input.map { $0 + 1 }
         // runStarted; the ForEach: started, completed; 10,000 items: started, completed; runCompleted.
-        return try await measurePerRun(
-            workload, orchestration, input: input, expected: expected, eventsPerRun: 2 + 2 + 20_000, settings
+        return try await measureRuns(
+            workload, orchestration, input: input, expected: expected, eventsPerRun: 2 + 2 + 20_000,
+            microsecondsPerUnit: 1000, settings
         )
     case .concurrent1000:
         let machine = Machines.chain(10, .yielding)
@@ -251,7 +232,7 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
         var samples: [Double] = []
         var walls: [Double] = []
         var cpu: [Double] = []
-        for _ in 0..<reps {
+        for _ in 0..<repetitions {
             let rep = try await repetition(orchestration, counter, expecting: 1000 * 31, settings) {
                 try await withThrowingTaskGroup(of: Int.self) { group in
                     for _ in 0..<1000 {
@@ -312,11 +293,14 @@ nonisolated func repetition<Input, Output>(
     return (wall, (Memory.cpuSeconds() - cpuStart) * 1_000_000)
 }
 
-/// Measures a workload whose figure is per whole run: calibrated to about a second per repetition, each run's
-/// output checked against `expected`.
-nonisolated func measurePerRun<Input, Output: Equatable>(
+/// Measures runs of `orchestration` one after another: calibrated to about a second per repetition (a tenth
+/// with --quick), five repetitions, each run's output checked against `expected` and every event counted.
+///
+/// - Parameter microsecondsPerUnit: What one run's time is divided by for the reported figure: the states
+///   per run, for µs per transition; 1,000, for ms per run.
+nonisolated func measureRuns<Input, Output: Equatable>(
     _ workload: Workload, _ orchestration: Orchestration<Input, Output>, input: Input, expected: Output,
-    eventsPerRun: Int, _ settings: Settings
+    eventsPerRun: Int, microsecondsPerUnit: Double, _ settings: Settings
 ) async throws -> Result {
     let counter = Counter()
     if settings.events { subscribe(orchestration, counter, settings) }
@@ -342,26 +326,17 @@ nonisolated func measurePerRun<Input, Output: Equatable>(
     if settings.events { await orchestration.waitForHooks() }
     var samples: [Double] = []
     var cpu: [Double] = []
-    for _ in 0..<5 {
+    for _ in 0..<repetitions {
         let rep = try await repetition(orchestration, counter, expecting: runs * eventsPerRun, settings) {
             _ = try await time(runs)
         }
-        samples.append(rep.wall / 1000 / Double(runs))
-        cpu.append(rep.cpu / 1000 / Double(runs))
+        samples.append(rep.wall / microsecondsPerUnit / Double(runs))
+        cpu.append(rep.cpu / microsecondsPerUnit / Double(runs))
     }
     return Result(
         workload: workload, perTransition: samples, cpuPerTransition: cpu, peakRSS: Memory.peakMiB(),
         events: settings.events, hook: settings.events ? (settings.asyncHook ? "async" : "sync") : nil
     )
-}
-
-nonisolated func timeRuns(_ orchestration: Orchestration<Int, Int>, _ runs: Int) async throws -> Double {
-    let clock = ContinuousClock()
-    let start = clock.now
-    for _ in 0..<runs {
-        _ = try await orchestration.run(0)
-    }
-    return start.duration(to: clock.now).microseconds / 1_000_000
 }
 
 enum Machines {

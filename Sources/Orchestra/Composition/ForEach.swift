@@ -79,11 +79,7 @@ open class ForEach<Element: Sendable, Value: Sendable>: Runnable<[Element], [Val
     ///   ``OrchestrationError/Code/invalidConfiguration`` for a `maxConcurrency` below 1.
     override open func invoke(_ elements: [Element], context: RunContext) async throws -> [Value] {
         guard maxConcurrency >= 1 else {
-            throw OrchestrationError(
-                code: .invalidConfiguration, state: context.path.description, step: context.step,
-                runID: context.runID,
-                message: "ForEach '\(context.path)' has maxConcurrency \(maxConcurrency); it must be at least 1"
-            )
+            throw context.settingBelowOne("ForEach", "maxConcurrency", is: maxConcurrency)
         }
         if body.isSynchronous || maxConcurrency == 1 || elements.count == 1 {
             return try await inOrder(elements, context: context)
@@ -133,8 +129,7 @@ open class ForEach<Element: Sendable, Value: Sendable>: Runnable<[Element], [Val
             for await done in group {
                 for (index, outcome) in done.outcomes { outcomes[index] = outcome }
                 guard let error = done.failure else { continue }
-                // The first failure is the cause; the cancellations it set off follow it.
-                if failure == nil || (failure?.code == .cancelled && error.code != .cancelled) {
+                if error.isCause(over: failure) {
                     failure = error
                     group.cancelAll()
                 }

@@ -47,11 +47,7 @@ open class Loop<Value: Sendable>: Runnable<Value, Value>, @unchecked Sendable {
     ///   condition's own error.
     override open func invoke(_ input: Value, context: RunContext) async throws -> Value {
         guard maxIterations >= 1 else {
-            throw OrchestrationError(
-                code: .invalidConfiguration, state: context.path.description, step: context.step,
-                runID: context.runID,
-                message: "Loop '\(context.path)' has maxIterations \(maxIterations); it must be at least 1"
-            )
+            throw context.settingBelowOne("Loop", "maxIterations", is: maxIterations)
         }
         var value: any Sendable = input
         for iteration in 0..<maxIterations {

@@ -11,30 +11,28 @@ extension RunContext {
         _ branches: [any StateNode], on input: any Sendable
     ) async throws(OrchestrationError) -> [any Sendable] {
         guard !branches.isEmpty else { return [] }
-        let scope = scope
-        let (parentNode, state) = (parentNode, state)
-        let concurrent = branches.indices.filter { !branches[$0].isSynchronous }
+        let synchronous = branches.indices.filter { branches[$0].isSynchronous }
+        let suspending = branches.indices.filter { !branches[$0].isSynchronous }
+        // A lone branch that can suspend needs no task: no other branch runs while it does.
+        let spawned = suspending.count > 1 ? suspending : []
+        let here = synchronous + (suspending.count > 1 ? [] : suspending)
         var outputs = [(any Sendable)?](repeating: nil, count: branches.count)
         var failure: OrchestrationError?
 
         await withTaskGroup(of: (Int, Result<any Sendable, OrchestrationError>).self) { group in
-            // A lone branch that can suspend needs no task: no other branch runs while it does.
-            let ownTask = concurrent.count == 1 ? concurrent : []
-            for index in concurrent where concurrent.count > 1 {
+            for index in spawned {
                 group.addTask {
-                    let parent = PathNode(parent: parentNode, name: state, index: index)
                     do throws(OrchestrationError) {
-                        return (index, .success(try await scope.runChild(branches[index], input, parent: parent)))
+                        let output = try await scope.runChild(branches[index], input, parent: childParent(index: index))
+                        return (index, .success(output))
                     } catch {
                         return (index, .failure(error))
                     }
                 }
             }
-            let here = branches.indices.filter { branches[$0].isSynchronous } + ownTask
             for index in here {
                 do throws(OrchestrationError) {
-                    let parent = PathNode(parent: parentNode, name: state, index: index)
-                    outputs[index] = try await scope.runChild(branches[index], input, parent: parent)
+                    outputs[index] = try await scope.runChild(branches[index], input, parent: childParent(index: index))
                 } catch {
                     failure = error
                     group.cancelAll()
@@ -45,8 +43,7 @@ extension RunContext {
                 switch result {
                 case .success(let output): outputs[index] = output
                 case .failure(let error):
-                    // The first failure is the cause; the cancellations it set off follow it.
-                    if failure == nil || (failure?.code == .cancelled && error.code != .cancelled) {
+                    if error.isCause(over: failure) {
                         failure = error
                         group.cancelAll()
                     }

@@ -46,6 +46,16 @@ extension RunContext {
         return try castErased(output, "the output of '\(child.name)'")
     }
 
+    /// The error for a composite or policy of this state whose `setting` is `value`, below 1.
+    ///
+    /// - Parameter what: Names the composite or policy, as in `ForEach` or `the retry policy of`.
+    func settingBelowOne(_ what: String, _ setting: String, is value: Int) -> OrchestrationError {
+        OrchestrationError(
+            code: .invalidConfiguration, state: path.description, step: step, runID: runID,
+            message: "\(what) '\(path)' has \(setting) \(value); it must be at least 1"
+        )
+    }
+
     /// The path under which this state's children run: this state, numbered with `index` if given.
     func childParent(index: Int? = nil) -> PathNode {
         PathNode(parent: parentNode, name: state, index: index)

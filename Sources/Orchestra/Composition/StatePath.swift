@@ -25,6 +25,11 @@ public struct StatePath: Sendable, Hashable, Codable, CustomStringConvertible {
         self.node = node
     }
 
+    /// The path of the state named `name` under `parent` (none for a state of the machine).
+    init(_ name: String, under parent: PathNode?) {
+        node = PathNode(parent: parent, name: name, index: nil)
+    }
+
     /// Creates a path from its components, outermost first; `nil` for no components, since a path
     /// names at least a state.
     ///
@@ -71,7 +76,7 @@ public struct StatePath: Sendable, Hashable, Codable, CustomStringConvertible {
     /// - Parameter name: The next component.
     /// - Returns: A path one component longer.
     public func appending(_ name: String) -> StatePath {
-        StatePath(PathNode(parent: node, name: name, index: nil))
+        StatePath(name, under: node)
     }
 
     /// The components joined by `/`: `Research/ForEach[3]/Search`.
@@ -125,6 +130,6 @@ final class PathNode: Sendable {
 
     /// The path to a state named `name` under this node, spelled out: `Research/ForEach[3]/Search`.
     func path(to name: String) -> String {
-        StatePath(PathNode(parent: self, name: name, index: nil)).description
+        StatePath(name, under: self).description
     }
 }

@@ -26,7 +26,7 @@ public struct RunContext: Sendable {
 
     /// Where the state being executed sits, as in `Research/ForEach[3]/Search`; its name alone for a
     /// state of the machine itself. See ``StatePath``.
-    public var path: StatePath { StatePath(PathNode(parent: parentNode, name: state, index: nil)) }
+    public var path: StatePath { StatePath(state, under: parentNode) }
 
     /// The run's identity.
     public var runID: RunID { scope.runID }
@@ -48,18 +48,13 @@ public struct RunContext: Sendable {
     ///
     /// - Parameter chunk: Any `Sendable` value; subscribers cast it back (`event.chunk(as: String.self)`).
     public func emit(_ chunk: some Sendable) {
-        guard scope.isListened else { return }
-        let event = OrchestrationEvent(
-            run: scope.runID, step: step, state: state, timestamp: scope.clock.now(), kind: .chunk(chunk),
-            parent: parentNode
-        )
-        scope.publish(event)
+        publish(.chunk(chunk))
     }
 }
 
 extension RunContext {
-    /// Publishes an event of this state at once — what a policy wrapped around the state reports, such as
-    /// a retry — when anyone listens.
+    /// Publishes an event of this state at once — a chunk, or what a policy wrapped around the state
+    /// reports, such as a retry — when anyone listens; `kind` is only built then.
     func publish(_ kind: @autoclosure () -> OrchestrationEvent.Kind) {
         guard scope.isListened else { return }
         scope.publish(

@@ -6,8 +6,8 @@ import Synchronization
 ///
 /// Events go to the run's own log (runs started with `start`) and to the hub. The engine buffers a
 /// transition's events in an ``EventBuffer`` it owns and hands them over together before the next
-/// state runs; chunks come from inside states, possibly from child tasks, and go through
-/// ``publishChunk(_:)`` at once.
+/// state runs; chunks, composites' children's events and policies' events come from inside states,
+/// possibly from child tasks, and go through ``publish(_:)`` at once.
 final class RunScope: Sendable {
     let runID: RunID
     let clock: RunClock
@@ -25,14 +25,15 @@ final class RunScope: Sendable {
     private let lastStep = Atomic(0)
     /// The children's steps since the engine last took them, when the run keeps a record.
     private let childSteps = Mutex<[RunRecord.Step]>([])
-    /// Whether the run's last event was published — checked and set under this lock, so that a chunk
-    /// from a task a state left running is either delivered before the last event or dropped — and
-    /// the subscribers chunks go to.
-    private let chunks = Mutex((ended: false, subscribers: EventHub.Snapshot()))
+    /// The subscribers that events published from inside states go to. The lock also orders them
+    /// against the run's end: `ended` is checked and set under it, so that an event from a task a
+    /// state left running is either delivered before the last event or dropped.
+    private let published = Mutex(EventHub.Snapshot())
     /// Set by the run's cancellation handler: reading it costs a load, where `Task.isCancelled`
     /// finds the current task and locks its status.
     private let cancelled = Atomic(false)
-    /// Set once the run's last event is published, so that a child started later does not run.
+    /// Set, under `published`'s lock, as the run's last event is published; read without the lock by a
+    /// child about to start, which then does not run.
     private let ended = Atomic(false)
     /// Made on first use: most runs never touch their memory.
     private let lazyMemory = Mutex<RunMemory?>(nil)
@@ -96,8 +97,8 @@ final class RunScope: Sendable {
     func publish(_ event: OrchestrationEvent) {
         withUnsafeTemporaryAllocation(of: OrchestrationEvent.self, capacity: 1) { slot in
             slot.initializeElement(at: 0, to: event)
-            let taken = chunks.withLock { chunks in
-                !chunks.ended && hand(slot, subscribers: &chunks.subscribers)
+            let taken = published.withLock { subscribers in
+                !ended.load(ordering: .relaxed) && hand(slot, subscribers: &subscribers)
             }
             if !taken { _ = slot.deinitialize() }
         }
@@ -125,9 +126,8 @@ final class RunScope: Sendable {
     /// Publishes the run's last events, closes the run's log, and tells the hub the run is over.
     /// Leaves `events` uninitialized.
     func finish(_ events: UnsafeMutableBufferPointer<OrchestrationEvent>, subscribers: inout EventHub.Snapshot) {
-        ended.store(true, ordering: .releasing)
-        let taken = chunks.withLock { chunks in
-            chunks.ended = true
+        let taken = published.withLock { _ in
+            ended.store(true, ordering: .releasing)
             defer { log?.finish() }
             return hand(events, subscribers: &subscribers)
         }

@@ -126,6 +126,14 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
         code == .cancelled || code == .stepLimitReached || code == .internalInconsistency
     }
 
+    /// Whether this error, from one of several children running at once, is the cause to report rather
+    /// than `kept`, the one reported so far: the first failure is, unless it was only a cancellation
+    /// that the real failure, arriving later, set off.
+    func isCause(over kept: OrchestrationError?) -> Bool {
+        guard let kept else { return true }
+        return kept.code == .cancelled && code != .cancelled
+    }
+
     static func internalInconsistency(_ what: String) -> OrchestrationError {
         OrchestrationError(
             code: .internalInconsistency,

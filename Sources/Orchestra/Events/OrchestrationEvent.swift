@@ -73,7 +73,7 @@ public struct OrchestrationEvent: Sendable {
     /// Where the state sits: ``parent`` followed by ``state``, as in `Research/ForEach[3]/Search`;
     /// just the state's name for a state of the machine itself.
     public var path: StatePath {
-        StatePath(PathNode(parent: parentNode, name: state, index: nil))
+        StatePath(state, under: parentNode)
     }
 
     /// The chunk's value if this is a chunk event of type `T`, otherwise `nil`.

@@ -193,7 +193,6 @@ struct RunFinish: Sendable {
     static func cast<Output>(_ output: any Sendable, as _: Output.Type = Output.self) throws(OrchestrationError)
         -> Output
     {
-        if case let typed as Output = output { return typed }
-        throw .internalInconsistency("the exit state returned \(type(of: output)), not \(Output.self)")
+        try castErased(output, "the exit state's output")
     }
 }

@@ -77,7 +77,7 @@ public struct RunRecord: Sendable, Codable, Hashable {
 
         /// Where the state sits: ``parent`` followed by ``state``, as in `Research/ForEach[3]/Search`.
         public var path: StatePath {
-            StatePath(PathNode(parent: parent?.node, name: state, index: nil))
+            StatePath(state, under: parent?.node)
         }
     }
 

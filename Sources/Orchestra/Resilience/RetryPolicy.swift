@@ -1,3 +1,5 @@
+import Foundation
+
 /// How often, and after how long, a failed state runs again: exponential backoff with a cap and
 /// full jitter, for the errors you say are worth retrying.
 ///
@@ -83,16 +85,4 @@ public struct RetryPolicy: Sendable {
         case .full: return backoff * min(max(random(), 0), 1)
         }
     }
-}
-
-/// `x` to the power `y` for a non-negative `x` and a whole `y`, without Foundation.
-private func pow(_ base: Double, _ exponent: Double) -> Double {
-    var result = 1.0
-    var remaining = Int(exponent)
-    while remaining > 0 {
-        result *= base
-        remaining -= 1
-        if !result.isFinite { break }
-    }
-    return result
 }

@@ -45,12 +45,7 @@ final class Retrying<Input: Sendable, Output: Sendable>: Runnable<Input, Output>
 
     override func invoke(_ input: Input, context: RunContext) async throws -> Output {
         guard policy.maxAttempts >= 1 else {
-            throw OrchestrationError(
-                code: .invalidConfiguration, state: context.path.description, step: context.step,
-                runID: context.runID,
-                message: "the retry policy of '\(context.path)' has maxAttempts \(policy.maxAttempts); it must be "
-                    + "at least 1"
-            )
+            throw context.settingBelowOne("the retry policy of", "maxAttempts", is: policy.maxAttempts)
         }
         var input = input
         var attempt = 1

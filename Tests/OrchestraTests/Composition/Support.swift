@@ -26,7 +26,7 @@ func meeting<Output: Sendable>(
     Runnable(name) { _, _ in
         inFlight.enter()
         defer { inFlight.leave() }
-        // Sleeping, not yielding: spinning branches could keep the others off the pool's few threads.
+        // Sleeping between checks leaves the pool's threads to the other branches.
         var waited = 0
         // The peak, not the count now: the first branch to see the others leaves at once.
         while inFlight.peak < together, waited < 10_000 {
