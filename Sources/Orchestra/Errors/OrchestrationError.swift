@@ -28,6 +28,9 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
             case invalidGraph = "invalid graph"
             case iterationLimitReached = "iteration limit reached"
             case invalidConfiguration = "invalid configuration"
+            case timedOut = "timed out"
+            case circuitOpen = "circuit open"
+            case rejected = "rejected"
             case internalInconsistency = "internal inconsistency"
         }
 
@@ -52,9 +55,18 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
         public static let invalidGraph = Code(.invalidGraph)
         /// A ``Loop`` ran its body `maxIterations` times without its condition holding.
         public static let iterationLimitReached = Code(.iterationLimitReached)
-        /// A composite was built with a setting it cannot run with, such as a `maxConcurrency` or
-        /// `maxIterations` below 1; the message names the composite and the setting.
+        /// A composite or policy was built with a setting it cannot run with, such as a `maxConcurrency`
+        /// or `maxIterations` below 1; the message names the composite or policy and the setting.
         public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// A state ran past the limit of its `.timeout(_:)` and was cancelled; the message names the state
+        /// and the limit.
+        public static let timedOut = Code(.timedOut)
+        /// A state was not run because its ``CircuitBreaker`` is open (or half-open with its probes
+        /// taken); the message names the breaker and when it lets a call through again.
+        public static let circuitOpen = Code(.circuitOpen)
+        /// A state was not run because its ``Bulkhead`` was full, or its ``RateLimiter`` had no permit
+        /// for it in time; the message names the policy and its limits.
+        public static let rejected = Code(.rejected)
         /// Orchestra broke one of its own invariants; please report it.
         public static let internalInconsistency = Code(.internalInconsistency)
 

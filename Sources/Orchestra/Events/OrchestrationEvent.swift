@@ -46,6 +46,21 @@ public struct OrchestrationEvent: Sendable {
         /// A state failed with `error` and runs again after `delay`, as its ``RetryPolicy`` allows;
         /// `attempt` is the attempt about to run, from 2.
         indirect case retrying(attempt: Int, delay: Duration, error: any Error)
+        /// A state ran for `limit`, its `.timeout(_:)`, and was cancelled; it fails next with
+        /// ``OrchestrationError/Code/timedOut``.
+        case timedOut(limit: Duration)
+        /// A state failed with `error`, and the state named `to`, its `.fallback(to:when:)`, runs instead
+        /// on the same input.
+        indirect case fallback(to: String, error: any Error)
+        /// The ``CircuitBreaker`` named `breaker` changed to `to`, on a call of this state.
+        indirect case circuitChanged(breaker: String, to: CircuitBreaker.State)
+        /// A policy refused to run the state — an open ``CircuitBreaker``, a full ``Bulkhead``, a
+        /// ``RateLimiter`` with no permit in time; the state fails next with `error`.
+        indirect case rejected(OrchestrationError)
+        /// The ``RateLimiter`` named `limiter` holds the state back for `wait` before it runs.
+        indirect case throttled(limiter: String, wait: Duration)
+        /// The ``Bulkhead`` named `bulkhead` is full, and the state waits in its queue.
+        indirect case queued(bulkhead: String)
         /// A state emitted a value with ``RunContext/emit(_:)``.
         // Indirect: the existential would otherwise double the size of every event.
         indirect case chunk(any Sendable)
@@ -117,6 +132,12 @@ extension OrchestrationEvent: CustomStringConvertible {
         case .transition(let next): return "\(prefix) transition to \(next)"
         case .retrying(let attempt, let delay, let error):
             return "\(prefix) retrying (attempt \(attempt)) in \(delay) after: \(error)"
+        case .timedOut(let limit): return "\(prefix) timed out after \(limit)"
+        case .fallback(let other, let error): return "\(prefix) falling back to \(other) after: \(error)"
+        case .circuitChanged(let breaker, let state): return "\(prefix) circuit breaker '\(breaker)' is \(state)"
+        case .rejected(let error): return "\(prefix) rejected: \(error.message)"
+        case .throttled(let limiter, let wait): return "\(prefix) rate limiter '\(limiter)' holds it for \(wait)"
+        case .queued(let bulkhead): return "\(prefix) queued at bulkhead '\(bulkhead)'"
         case .chunk(let value): return "\(prefix) chunk: \(value)"
         case .runCompleted: return "\(prefix) run completed"
         case .runFailed(let error, _): return "\(prefix) run failed: \(error.message)"
@@ -135,6 +156,12 @@ extension OrchestrationEvent.Kind {
         case .stateFailed: "stateFailed"
         case .transition: "transition"
         case .retrying: "retrying"
+        case .timedOut: "timedOut"
+        case .fallback: "fallback"
+        case .circuitChanged: "circuitChanged"
+        case .rejected: "rejected"
+        case .throttled: "throttled"
+        case .queued: "queued"
         case .chunk: "chunk"
         case .runCompleted: "runCompleted"
         case .runFailed: "runFailed"

@@ -53,7 +53,7 @@ final class Retrying<Input: Sendable, Output: Sendable>: Runnable<Input, Output>
             do {
                 return try await wrapped.invoke(input, context: context)
             } catch {
-                guard attempt < policy.maxAttempts, !Self.isCancellation(error, context), policy.isRetryable(error)
+                guard attempt < policy.maxAttempts, !context.isBeyondPolicies(error), policy.isRetryable(error)
                 else { throw error }
                 attempt += 1
                 let delay = policy.delay(beforeAttempt: attempt)
@@ -62,12 +62,5 @@ final class Retrying<Input: Sendable, Output: Sendable>: Runnable<Input, Output>
                 if let adjust { input = try adjust(input, error, attempt - 1) }
             }
         }
-    }
-
-    /// Cancellation, or what a child reported that stops the run (the step limit): never retried.
-    private static func isCancellation(_ error: any Error, _ context: RunContext) -> Bool {
-        if error is CancellationError || context.scope.isCancelled || Task.isCancelled { return true }
-        if let error = error as? OrchestrationError, error.stopsTheRun { return true }
-        return false
     }
 }

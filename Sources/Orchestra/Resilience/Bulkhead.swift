@@ -1,0 +1,131 @@
+import Synchronization
+
+/// Lets at most `maxConcurrent` calls run at once, across every run and every runnable that shares it;
+/// up to `maxQueued` more wait their turn in order, and any beyond that are refused.
+///
+/// ```swift
+/// let gpu = Bulkhead("local GPU", maxConcurrent: 2, maxQueued: 50)
+/// let draft = Draft(model: local).bulkhead(gpu)
+/// let review = Review(model: local).bulkhead(gpu)                    // two at once, between them
+/// ```
+///
+/// A call that finds the bulkhead full waits in its queue — a ``OrchestrationEvent/Kind/queued(bulkhead:)``
+/// event — until a running call ends; one that finds the queue full too fails at once with
+/// ``OrchestrationError/Code/rejected`` and a ``OrchestrationEvent/Kind/rejected(_:)`` event. Cancelling
+/// a waiting run takes it out of the queue at once.
+public final class Bulkhead: Sendable {
+    /// The bulkhead's name, in events and errors.
+    public let name: String
+    /// The most calls that run at once.
+    public let maxConcurrent: Int
+    /// The most calls that wait; `Int.max` by default, for a queue without bound.
+    public let maxQueued: Int
+
+    private struct Waiter: Sendable {
+        let id: Int
+        let continuation: CheckedContinuation<Entry, any Error>
+    }
+
+    /// How a call that could not run at once got on.
+    private enum Entry: Sendable {
+        case admitted
+        case rejected(running: Int, queued: Int)
+    }
+
+    private struct State: Sendable {
+        var running = 0
+        var queue = FIFOQueue<Waiter>()
+        var nextID = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates a bulkhead.
+    ///
+    /// A `maxConcurrent` below 1 or a negative `maxQueued` make every call through the bulkhead fail with
+    /// ``OrchestrationError/Code/invalidConfiguration``.
+    ///
+    /// - Parameters:
+    ///   - name: Names the bulkhead in events and errors.
+    ///   - maxConcurrent: The most calls that run at once.
+    ///   - maxQueued: The most calls that wait; without bound by default, 0 to refuse at once.
+    public init(_ name: String, maxConcurrent: Int, maxQueued: Int = .max) {
+        self.name = name
+        self.maxConcurrent = maxConcurrent
+        self.maxQueued = maxQueued
+    }
+
+    /// The number of calls running now.
+    public var running: Int { state.withLock { $0.running } }
+    /// The number of calls waiting now.
+    public var queued: Int { state.withLock { $0.queue.count } }
+
+    /// Waits for a place for the state of `context`; call ``release()`` when it ends.
+    ///
+    /// - Throws: ``OrchestrationError/Code/rejected`` when the queue is full; `CancellationError` when the
+    ///   task is cancelled while waiting; ``OrchestrationError/Code/invalidConfiguration``.
+    func acquire(_ context: RunContext) async throws {
+        guard maxConcurrent >= 1, maxQueued >= 0 else {
+            let setting = maxConcurrent < 1 ? "maxConcurrent \(maxConcurrent)" : "maxQueued \(maxQueued)"
+            throw context.invalidConfiguration(
+                "the bulkhead '\(name)' has \(setting); it must be at least \(maxConcurrent < 1 ? 1 : 0)")
+        }
+        let admitted = state.withLock { state in
+            guard state.running < maxConcurrent, state.queue.count == 0 else { return false }
+            state.running += 1
+            return true
+        }
+        if admitted { return }
+        switch try await wait(context) {
+        case .admitted:
+            return
+        case .rejected(let running, let queued):
+            throw context.policyError(
+                .rejected,
+                "the bulkhead '\(name)' is full, with \(running) call(s) running and \(queued) queued, the most "
+                    + "it allows, so state '\(context.path)' did not run"
+            )
+        }
+    }
+
+    private func wait(_ context: RunContext) async throws -> Entry {
+        let id = state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Entry, any Error>) in
+                // Decided again under the lock: places may have freed since the first look.
+                let entry = state.withLock { state -> Result<Entry, any Error>? in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if state.running < maxConcurrent, state.queue.count == 0 {
+                        state.running += 1
+                        return .success(.admitted)
+                    }
+                    guard state.queue.count < maxQueued else {
+                        return .success(.rejected(running: state.running, queued: state.queue.count))
+                    }
+                    state.queue.append(Waiter(id: id, continuation: continuation))
+                    return nil
+                }
+                if let entry {
+                    continuation.resume(with: entry)
+                } else {
+                    context.publish(.queued(bulkhead: name))
+                }
+            }
+        } onCancel: {
+            state.withLock { $0.queue.remove { $0.id == id } }?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Ends a call that ``acquire(_:)`` let run: hands its place to the first waiter, if any.
+    func release() {
+        let next = state.withLock { state -> Waiter? in
+            if let next = state.queue.popFirst() { return next }
+            state.running -= 1
+            return nil
+        }
+        next?.continuation.resume(returning: .admitted)
+    }
+}

@@ -1,0 +1,179 @@
+import Synchronization
+
+/// Stops calling a dependency that keeps failing, and tries it again after a cool-down — shared by every
+/// state that talks to that dependency (one per model provider, say).
+///
+/// ```swift
+/// let openAI = CircuitBreaker("OpenAI", failureThreshold: 5, window: .seconds(60), coolDown: .seconds(30))
+/// let plan = Plan(model: gpt).circuitBreaker(openAI)
+/// let write = Write(model: gpt).circuitBreaker(openAI)          // the same breaker: failures add up
+/// ```
+///
+/// - **Closed**, calls run. When `failureThreshold` of them fail within `window`, the breaker opens.
+/// - **Open**, calls fail at once with ``OrchestrationError/Code/circuitOpen`` without running. The first
+///   call after `coolDown` finds it half-open.
+/// - **Half-open**, up to `probes` calls run as probes, and others are refused. When all of them succeed
+///   the breaker closes; when one fails it opens again, for another cool-down.
+///
+/// Time is the clock of the runs that call the breaker (a manual clock in tests); the breaker binds to
+/// the clock of its first call, and a call from a run on another clock fails with
+/// ``OrchestrationError/Code/invalidConfiguration``. Each change is a
+/// ``OrchestrationEvent/Kind/circuitChanged(breaker:to:)`` event of the call that caused it, and each
+/// refused call a ``OrchestrationEvent/Kind/rejected(_:)`` event. Cancellation, the step limit and
+/// errors that `isFailure` rejects never count as failures.
+public final class CircuitBreaker: Sendable {
+    /// Where a breaker is.
+    public enum State: Sendable, Hashable, CustomStringConvertible {
+        /// Calls run.
+        case closed
+        /// Calls are refused.
+        case open
+        /// A limited number of probe calls run.
+        case halfOpen
+
+        /// The state in words, as in `half-open`.
+        public var description: String {
+            switch self {
+            case .closed: "closed"
+            case .open: "open"
+            case .halfOpen: "half-open"
+            }
+        }
+    }
+
+    /// The breaker's name, in events and errors.
+    public let name: String
+    /// How many failures within ``window`` open the breaker.
+    public let failureThreshold: Int
+    /// How far back failures count.
+    public let window: Duration
+    /// How long the breaker stays open before letting probes through.
+    public let coolDown: Duration
+    /// How many probe calls run while half-open; all must succeed to close the breaker.
+    public let probes: Int
+    /// Whether an error counts as a failure of the dependency.
+    public let isFailure: @Sendable (any Error) -> Bool
+
+    private struct Guarded: Sendable {
+        var machine: CircuitBreakerMachine
+        var timeline = PolicyTimeline()
+    }
+
+    private let guarded: Mutex<Guarded>
+
+    /// Creates a closed breaker.
+    ///
+    /// A `failureThreshold` or `probes` below 1, a `window` not above zero or a negative `coolDown` make
+    /// every call through the breaker fail with ``OrchestrationError/Code/invalidConfiguration``.
+    ///
+    /// - Parameters:
+    ///   - name: Names the breaker in events and errors, as in `OpenAI`.
+    ///   - failureThreshold: How many failures within `window` open the breaker.
+    ///   - window: How far back failures count.
+    ///   - coolDown: How long the breaker stays open before letting probes through.
+    ///   - probes: How many probe calls run while half-open.
+    ///   - isFailure: Which errors count as failures; all of them by default. Return `false` for errors
+    ///     that are the caller's fault rather than the dependency's.
+    public init(
+        _ name: String,
+        failureThreshold: Int = 5,
+        window: Duration = .seconds(60),
+        coolDown: Duration = .seconds(30),
+        probes: Int = 1,
+        isFailure: @escaping @Sendable (any Error) -> Bool = { _ in true }
+    ) {
+        self.name = name
+        self.failureThreshold = failureThreshold
+        self.window = window
+        self.coolDown = coolDown
+        self.probes = probes
+        self.isFailure = isFailure
+        guarded = Mutex(Guarded(machine: Self.closedMachine(failureThreshold, window, coolDown, probes)))
+    }
+
+    /// The state after the last call. An open breaker whose cool-down has passed still reads
+    /// ``State/open`` until the next call finds it half-open.
+    public var state: State { guarded.withLock { $0.machine.state } }
+
+    /// Closes the breaker and forgets its failures and its clock — between tests that share a breaker,
+    /// say.
+    public func reset() {
+        let machine = Self.closedMachine(failureThreshold, window, coolDown, probes)
+        guarded.withLock { $0 = Guarded(machine: machine) }
+    }
+
+    private static func closedMachine(
+        _ failureThreshold: Int, _ window: Duration, _ coolDown: Duration, _ probes: Int
+    ) -> CircuitBreakerMachine {
+        CircuitBreakerMachine(failureThreshold: failureThreshold, window: window, coolDown: coolDown, probes: probes)
+    }
+
+    /// Lets the call of the state in `context` run, or refuses it.
+    ///
+    /// - Throws: ``OrchestrationError/Code/circuitOpen`` when refused;
+    ///   ``OrchestrationError/Code/invalidConfiguration`` for a bad setting or another clock.
+    func admit(_ context: RunContext) throws(OrchestrationError) -> CircuitBreakerMachine.Ticket {
+        if let problem = configurationProblem { throw context.invalidConfiguration(problem) }
+        let admission = try guarded.withLock { guarded throws(OrchestrationError) in
+            do throws(PolicyTimeline.Mismatch) {
+                return guarded.machine.admit(at: try guarded.timeline.now(on: context.clock))
+            } catch {
+                throw error.error("circuit breaker", name, context)
+            }
+        }
+        switch admission {
+        case .run(let ticket, let changed):
+            if let changed { context.publish(.circuitChanged(breaker: name, to: changed)) }
+            return ticket
+        case .refuseOpen(let cause, let retryIn):
+            let why =
+                switch cause {
+                case .failures(let count): "after \(count) failures within \(window)"
+                case .probeFailed: "after a probe call failed"
+                }
+            throw context.policyError(
+                .circuitOpen,
+                "the circuit breaker '\(name)' is open \(why), so state '\(context.path)' did not run; it lets a "
+                    + "probe call through in \(retryIn)"
+            )
+        case .refuseProbing:
+            throw context.policyError(
+                .circuitOpen,
+                "the circuit breaker '\(name)' is half-open and its \(probes) probe call(s) are taken, so state "
+                    + "'\(context.path)' did not run; try again once they succeed"
+            )
+        }
+    }
+
+    /// Takes the outcome of a call that `admit` let run.
+    func record(_ error: (any Error)?, of ticket: CircuitBreakerMachine.Ticket, _ context: RunContext) {
+        let outcome: CircuitBreakerMachine.Outcome =
+            switch error {
+            case nil: .success
+            case let error? where context.isBeyondPolicies(error) || !isFailure(error): .ignored
+            default: .failure
+            }
+        let changed = guarded.withLock { guarded -> State? in
+            // The clock was accepted when the call was let in.
+            guard let now = try? guarded.timeline.now(on: context.clock) else { return nil }
+            return guarded.machine.record(outcome, of: ticket, at: now)
+        }
+        if let changed { context.publish(.circuitChanged(breaker: name, to: changed)) }
+    }
+
+    private var configurationProblem: String? {
+        let problem =
+            if failureThreshold < 1 {
+                "failureThreshold \(failureThreshold); it must be at least 1"
+            } else if probes < 1 {
+                "probes \(probes); it must be at least 1"
+            } else if window <= .zero {
+                "window \(window); it must be more than zero"
+            } else if coolDown < .zero {
+                "coolDown \(coolDown); it must not be negative"
+            } else {
+                String?.none
+            }
+        return problem.map { "the circuit breaker '\(name)' has \($0)" }
+    }
+}

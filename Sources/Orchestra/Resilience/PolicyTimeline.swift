@@ -1,0 +1,59 @@
+/// The time line of a policy shared by many runs — a ``CircuitBreaker``, a ``RateLimiter`` — read from
+/// the clock of whichever run calls it, so that tests drive it with a manual clock.
+///
+/// The first reading binds the time line to that clock; later readings are durations since then. A
+/// reading from another kind of clock, or from another instance of a clock class (two `ManualClock`s),
+/// would mix time lines that cannot be compared, so it is refused.
+struct PolicyTimeline: Sendable {
+    private struct Binding: Sendable {
+        let clockType: ObjectIdentifier
+        let instance: ObjectIdentifier?
+        let clockName: String
+        let origin: any InstantProtocol<Duration>
+    }
+
+    private var binding: Binding?
+
+    init() {}
+
+    /// The time since the first reading, on `clock`.
+    ///
+    /// - Throws: ``Mismatch`` when `clock` is not the clock of the first reading.
+    mutating func now(on clock: any Clock<Duration>) throws(Mismatch) -> Duration {
+        try now(onClock: clock)
+    }
+
+    private mutating func now<C: Clock<Duration>>(onClock clock: C) throws(Mismatch) -> Duration {
+        let instant = clock.now
+        let instance = C.self is AnyObject.Type ? ObjectIdentifier(clock as AnyObject) : nil
+        guard let bound = binding else {
+            binding = Binding(
+                clockType: ObjectIdentifier(C.self), instance: instance, clockName: "\(C.self)", origin: instant)
+            return .zero
+        }
+        guard bound.clockType == ObjectIdentifier(C.self), bound.instance == instance,
+            let origin = bound.origin as? C.Instant
+        else {
+            let other = bound.clockType == ObjectIdentifier(C.self) ? "another \(C.self)" : "a \(C.self)"
+            throw Mismatch(first: bound.clockName, now: other)
+        }
+        return origin.duration(to: instant)
+    }
+
+    /// A reading from a clock other than the one the time line is bound to.
+    struct Mismatch: Error {
+        /// The type of the first clock.
+        let first: String
+        /// The clock of the refused reading, as in `another ManualClock`.
+        let now: String
+
+        /// The configuration error for the policy `name` of `kind` (as in `circuit breaker`), called by
+        /// `context`.
+        func error(_ kind: String, _ name: String, _ context: RunContext) -> OrchestrationError {
+            context.invalidConfiguration(
+                "the \(kind) '\(name)' measures time on the clock of the first run that used it, a \(first), "
+                    + "but state '\(context.path)' runs on \(now); runs on different clocks need their own \(kind)"
+            )
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Synchronization
+
+/// Keeps calls to a dependency under a rate — `permits` per `interval`, with bursts of up to `burst` —
+/// shared by every run and every runnable that uses it: a token bucket.
+///
+/// ```swift
+/// let openAI = RateLimiter("OpenAI", permits: 500, per: .seconds(60))               // waits its turn
+/// let search = RateLimiter("search API", permits: 1, per: .seconds(1), maxWait: .zero) // or refuses
+/// let plan = Plan(model: gpt).rateLimited(openAI)
+/// ```
+///
+/// Permits come back one every `interval / permits`, and the bucket holds up to `burst` of them, full at
+/// first: so in any stretch of time `t`, at most `burst + permits × t / interval` calls start; with the
+/// default burst of 1, never more than `permits` in any `interval`. A call that finds the bucket empty
+/// waits for its permit on the run's clock — a ``OrchestrationEvent/Kind/throttled(limiter:wait:)`` event,
+/// and callers go in the order they came — or, when that wait would pass `maxWait`, fails at once with
+/// ``OrchestrationError/Code/rejected``. Cancelling a waiting run ends its wait at once.
+///
+/// Like ``CircuitBreaker``, the limiter binds to the clock of its first call; a call from a run on another
+/// clock fails with ``OrchestrationError/Code/invalidConfiguration``.
+public final class RateLimiter: Sendable {
+    /// The limiter's name, in events and errors.
+    public let name: String
+    /// How many calls may start per ``interval``.
+    public let permits: Int
+    /// The time over which ``permits`` calls may start.
+    public let interval: Duration
+    /// How many calls may start at once after a quiet spell.
+    public let burst: Int
+    /// The longest a call waits for its permit before it is refused; `nil` waits as long as it takes.
+    public let maxWait: Duration?
+
+    private struct Guarded: Sendable {
+        var bucket: RateLimiterBucket
+        var timeline = PolicyTimeline()
+    }
+
+    private let guarded: Mutex<Guarded>
+
+    /// Creates a limiter with a full bucket.
+    ///
+    /// A `permits` or `burst` below 1, an `interval` not above zero or a negative `maxWait` make every
+    /// call through the limiter fail with ``OrchestrationError/Code/invalidConfiguration``.
+    ///
+    /// - Parameters:
+    ///   - name: Names the limiter in events and errors.
+    ///   - permits: How many calls may start per `interval`.
+    ///   - interval: The time over which `permits` calls may start.
+    ///   - burst: How many calls may start at once after a quiet spell; 1 by default, which spaces calls
+    ///     evenly.
+    ///   - maxWait: The longest a call waits; `nil`, the default, waits as long as it takes, and `.zero`
+    ///     refuses any call that cannot start at once.
+    public init(_ name: String, permits: Int, per interval: Duration, burst: Int = 1, maxWait: Duration? = nil) {
+        self.name = name
+        self.permits = permits
+        self.interval = interval
+        self.burst = burst
+        self.maxWait = maxWait
+        guarded = Mutex(Guarded(bucket: RateLimiterBucket(permits: permits, per: interval, burst: burst)))
+    }
+
+    /// Fills the bucket and forgets its clock — between tests that share a limiter, say.
+    public func reset() {
+        let bucket = RateLimiterBucket(permits: permits, per: interval, burst: burst)
+        guarded.withLock { $0 = Guarded(bucket: bucket) }
+    }
+
+    /// Waits until the state of `context` may start.
+    ///
+    /// - Throws: ``OrchestrationError/Code/rejected`` when the wait would pass ``maxWait``;
+    ///   `CancellationError` when the task is cancelled while waiting;
+    ///   ``OrchestrationError/Code/invalidConfiguration``.
+    func acquire(_ context: RunContext) async throws {
+        if let problem = configurationProblem { throw context.invalidConfiguration(problem) }
+        let decision = try guarded.withLock { guarded throws(OrchestrationError) in
+            do throws(PolicyTimeline.Mismatch) {
+                return guarded.bucket.take(at: try guarded.timeline.now(on: context.clock), maxWait: maxWait)
+            } catch {
+                throw error.error("rate limiter", name, context)
+            }
+        }
+        switch decision {
+        case .start(let wait, _) where wait == .zero:
+            return
+        case .start(let wait, let reservation):
+            context.publish(.throttled(limiter: name, wait: wait))
+            do {
+                try await Task.sleep(for: wait, clock: context.clock)
+            } catch {
+                guarded.withLock { $0.bucket.giveBack(reservation) }
+                throw error
+            }
+        case .refuse(let wait):
+            throw context.policyError(
+                .rejected,
+                "the rate limiter '\(name)' (\(permits) per \(interval), burst \(burst)) has no permit for state "
+                    + "'\(context.path)' for another \(wait), longer than its maxWait of \(maxWait ?? .zero), so "
+                    + "the state did not run"
+            )
+        }
+    }
+
+    private var configurationProblem: String? {
+        let problem =
+            if permits < 1 {
+                "permits \(permits); it must be at least 1"
+            } else if burst < 1 {
+                "burst \(burst); it must be at least 1"
+            } else if interval <= .zero {
+                "interval \(interval); it must be more than zero"
+            } else if let maxWait, maxWait < .zero {
+                "maxWait \(maxWait); it must not be negative"
+            } else {
+                String?.none
+            }
+        return problem.map { "the rate limiter '\(name)' has \($0)" }
+    }
+}
+
+/// The token bucket of a ``RateLimiter``, as a "generic cell rate" schedule: rather than counting tokens,
+/// it keeps the time by which every permit handed out so far will have been paid back, so that a call can
+/// reserve its place at once and then wait exactly until its turn.
+struct RateLimiterBucket: Sendable, Equatable {
+    /// What a call does.
+    enum Decision: Sendable, Equatable {
+        /// Start after `wait`; `reservation` identifies the permit, to give it back if the wait is cut short.
+        case start(wait: Duration, reservation: Duration)
+        /// Do not start: the permit is `wait` away, beyond the most the call may wait.
+        case refuse(wait: Duration)
+    }
+
+    /// The time one permit takes to come back.
+    private let spacing: Duration
+    /// How far ahead of the schedule a call may start: the burst beyond the first permit.
+    private let tolerance: Duration
+    /// When the permits handed out so far will all have come back; `nil` before the first.
+    private var paidBack: Duration?
+
+    init(permits: Int, per interval: Duration, burst: Int) {
+        spacing = permits > 0 ? interval / permits : interval
+        tolerance = spacing * max(burst - 1, 0)
+    }
+
+    /// Takes a permit for a call arriving at `now`, if it can start within `maxWait`.
+    mutating func take(at now: Duration, maxWait: Duration?) -> Decision {
+        let due = max(paidBack ?? now, now)
+        let wait = max(due - tolerance - now, .zero)
+        if let maxWait, wait > maxWait { return .refuse(wait: wait) }
+        paidBack = due + spacing
+        return .start(wait: wait, reservation: due + spacing)
+    }
+
+    /// Gives back the permit of a call that will not start, if no later call has taken one since — a
+    /// permit in the middle of the schedule is lost rather than let two calls share a turn.
+    mutating func giveBack(_ reservation: Duration) {
+        if paidBack == reservation { paidBack = reservation - spacing }
+    }
+}

@@ -1,0 +1,122 @@
+/// Something that goes wrong on purpose in a ``FaultInjector``: a failure, a delay or a hang, on the calls
+/// its trigger picks.
+///
+/// ```swift
+/// let search = Search().injectingFaults(.failFirst(2))                          // two failures, then fine
+/// let flaky = Search().injectingFaults(.fail(probability: 0.3, seed: 42))       // the same 30% every run
+/// let slow = Search().injectingFaults(.delay(.seconds(5)))                      // on the run's clock
+/// let stuck = Search().injectingFaults(.hangUntilCancelled)                     // for timeouts
+/// ```
+public struct Fault: Sendable {
+    /// What the fault does to a call it picks.
+    enum Action: Sendable {
+        case fail((any Error)?)
+        case delay(Duration)
+        case hang
+    }
+
+    /// Which calls the fault picks.
+    enum Trigger: Sendable {
+        case always
+        case firstCalls(Int)
+        case probability(Double, seed: UInt64)
+    }
+
+    let action: Action
+    let trigger: Trigger
+
+    /// Fails the first `count` calls, then lets every call through.
+    ///
+    /// - Parameters:
+    ///   - count: How many calls fail.
+    ///   - error: The error they throw; an ``InjectedFault`` naming the state and the call by default.
+    public static func failFirst(_ count: Int, with error: (any Error)? = nil) -> Fault {
+        Fault(action: .fail(error), trigger: .firstCalls(count))
+    }
+
+    /// Fails each call with `probability`, drawn from a generator seeded with `seed`: the same calls fail
+    /// in every test run (when the calls come in the same order).
+    ///
+    /// - Parameters:
+    ///   - probability: The chance that a call fails, from 0 to 1.
+    ///   - seed: Seeds the draws.
+    ///   - error: The error they throw; an ``InjectedFault`` naming the state and the call by default.
+    public static func fail(probability: Double, seed: UInt64, with error: (any Error)? = nil) -> Fault {
+        Fault(action: .fail(error), trigger: .probability(probability, seed: seed))
+    }
+
+    /// Delays every call by `duration` on the run's clock, before it runs.
+    ///
+    /// - Parameter duration: How long.
+    public static func delay(_ duration: Duration) -> Fault {
+        Fault(action: .delay(duration), trigger: .always)
+    }
+
+    /// Delays each call with `probability`, drawn from a generator seeded with `seed`.
+    ///
+    /// - Parameters:
+    ///   - duration: How long.
+    ///   - probability: The chance that a call is delayed, from 0 to 1.
+    ///   - seed: Seeds the draws.
+    public static func delay(_ duration: Duration, probability: Double, seed: UInt64) -> Fault {
+        Fault(action: .delay(duration), trigger: .probability(probability, seed: seed))
+    }
+
+    /// Makes every call hang until its task is cancelled — by a timeout, or by cancelling the run — and then
+    /// throw `CancellationError`.
+    public static let hangUntilCancelled = Fault(action: .hang, trigger: .always)
+
+    /// Makes each call hang until cancelled with `probability`, drawn from a generator seeded with `seed`.
+    ///
+    /// - Parameters:
+    ///   - probability: The chance that a call hangs, from 0 to 1.
+    ///   - seed: Seeds the draws.
+    public static func hangUntilCancelled(probability: Double, seed: UInt64) -> Fault {
+        Fault(action: .hang, trigger: .probability(probability, seed: seed))
+    }
+}
+
+/// The error a ``Fault`` throws unless it was given another.
+public struct InjectedFault: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The state the fault was injected into.
+    public let state: String
+    /// The call that failed, from 1.
+    public let call: Int
+
+    /// Creates the error of `call` of `state`.
+    public init(state: String, call: Int) {
+        self.state = state
+        self.call = call
+    }
+
+    /// As in `injected fault in call 3 of 'Search'`.
+    public var description: String { "injected fault in call \(call) of '\(state)'" }
+}
+
+/// A random number generator that gives the same numbers for the same seed, on every platform (SplitMix64):
+/// for faults, jitter and data in tests that must repeat.
+///
+/// ```swift
+/// var random = SeededGenerator(seed: 7)
+/// let policy = RetryPolicy(random: { [random = Mutex(random)] in random.withLock { Double.random(in: 0...1, using: &$0) } })
+/// ```
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// Creates a generator; equal seeds give equal sequences.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A number in `0..<1`, from the next 53 random bits.
+    public mutating func nextUnit() -> Double {
+        Double(next() >> 11) * 0x1p-53
+    }
+}

@@ -1,0 +1,84 @@
+import Orchestra
+import OrchestraTesting
+import Testing
+
+@Suite("Resilience: fallback", .timeLimit(.minutes(1)))
+struct FallbackTests {
+    static func answer(_ name: String, _ offset: Int) -> Runnable<Int, Int> {
+        Runnable(name) { n, _ in n + offset }
+    }
+
+    @Test("when the primary fails, the fallback runs on the same input as a child, in events and record")
+    func fallsBack() async throws {
+        let primary = Self.answer("Primary", 100).injectingFaults(.failFirst(1))
+        let backup = Self.answer("Backup", 200).injectingFaults()
+        let orchestration = Orchestration(primary.fallback(to: backup))
+        let recorder = EventRecorder()
+        recorder.attach(to: orchestration)
+        let handle = orchestration.start(1)
+        #expect(try await handle.value == 201)
+        #expect(primary.calls == 1)
+        #expect(backup.calls == 1)
+        await orchestration.waitForHooks()
+        let events = recorder.events(of: handle.id)
+        let fallbacks = events.compactMap { event -> String? in
+            guard case .fallback(let other, let error) = event.kind else { return nil }
+            return "\(event.state) → \(other) after \(error)"
+        }
+        #expect(fallbacks == ["Primary → Backup after injected fault in call 1 of 'Primary'"])
+        let record = try #require(events.last?.record)
+        #expect(record.steps.map(\.path.description) == ["Primary", "Primary/Backup"])
+    }
+
+    @Test("when the primary succeeds, the fallback never runs")
+    func primarySucceeds() async throws {
+        let backup = Self.answer("Backup", 200).injectingFaults()
+        #expect(try await Orchestration(Self.answer("Primary", 100).fallback(to: backup)).run(1) == 101)
+        #expect(backup.calls == 0)
+    }
+
+    @Test("when both fail, the state fails with the fallback's error")
+    func bothFail() async throws {
+        let primary = Self.answer("Primary", 0).injectingFaults(.failFirst(1))
+        let backup = Self.answer("Backup", 0).injectingFaults(.failFirst(1))
+        let error = try #require(await Orchestration(primary.fallback(to: backup)).start(1).result.orchestrationError)
+        #expect(error.code == .stateFailed)
+        #expect(error.state == "Primary/Backup")
+        #expect(error.underlying as? InjectedFault == InjectedFault(state: "Backup", call: 1))
+    }
+
+    @Test("an error `when` rejects fails the state without the fallback")
+    func onlySomeErrors() async throws {
+        let primary = Self.answer("Primary", 0).injectingFaults(.failFirst(1, with: Boom(reason: "bad input")))
+        let backup = Self.answer("Backup", 0).injectingFaults()
+        let guarded = primary.fallback(to: backup) { ($0 as? OrchestrationError)?.code == .timedOut }
+        let error = try #require(await Orchestration(guarded).start(1).result.orchestrationError)
+        #expect(error.underlying as? Boom == Boom(reason: "bad input"))
+        #expect(backup.calls == 0)
+    }
+
+    @Test("a timeout falls back when `when` asks for timeouts")
+    func fallsBackOnTimeout() async throws {
+        let clock = ManualClock()
+        let stuck = Self.answer("Primary", 0).injectingFaults(.hangUntilCancelled)
+        let guarded = stuck.timeout(.seconds(5)).fallback(to: Self.answer("Backup", 50)) {
+            ($0 as? OrchestrationError)?.code == .timedOut
+        }
+        let handle = Orchestration(guarded, options: .init(clock: clock)).start(1)
+        await stuck.waitUntilHanging(1)
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(5))
+        #expect(try await handle.value == 51)
+    }
+
+    @Test("cancellation is never fallen back from")
+    func notOnCancellation() async throws {
+        let stuck = Self.answer("Primary", 0).injectingFaults(.hangUntilCancelled)
+        let backup = Self.answer("Backup", 0).injectingFaults()
+        let handle = Orchestration(stuck.fallback(to: backup)).start(1)
+        await stuck.waitUntilHanging(1)
+        handle.cancel()
+        #expect(try #require(await handle.result.orchestrationError).code == .cancelled)
+        #expect(backup.calls == 0)
+    }
+}

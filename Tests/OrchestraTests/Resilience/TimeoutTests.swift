@@ -1,0 +1,97 @@
+import Orchestra
+import OrchestraTesting
+import Testing
+
+@Suite("Resilience: timeout", .timeLimit(.minutes(1)))
+struct TimeoutTests {
+    @Test("a state that hangs past its limit is cancelled at the deadline and fails with timedOut")
+    func hangTimesOut() async throws {
+        let clock = ManualClock()
+        let stuck = Runnable<Int, Int>("Search") { n, _ in n }.injectingFaults(.hangUntilCancelled)
+        let orchestration = Orchestration(stuck.timeout(.seconds(20)), options: .init(clock: clock))
+        let recorder = EventRecorder()
+        recorder.attach(to: orchestration)
+        let handle = orchestration.start(1)
+        await stuck.waitUntilHanging(1)
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(19))
+        #expect(stuck.hanging == 1)
+        clock.advance(by: .seconds(1))
+        let error = try #require(await handle.result.orchestrationError)
+        #expect(error.code == .timedOut)
+        #expect(error.state == "Search")
+        #expect(error.message.contains("20.0 seconds"))
+        #expect(stuck.running == 0)
+        await orchestration.waitForHooks()
+        let kinds = recorder.kinds(of: handle.id)
+        #expect(kinds == ["runStarted", "stateStarted", "timedOut", "stateFailed", "runFailed"])
+        let limits = recorder.events(of: handle.id).compactMap { event -> Duration? in
+            if case .timedOut(let limit) = event.kind { return limit }
+            return nil
+        }
+        #expect(limits == [.seconds(20)])
+    }
+
+    @Test("a state that finishes in time returns its output and leaves no timer asleep")
+    func finishesInTime() async throws {
+        let clock = ManualClock()
+        let slow = sleeping("Slow", for: .seconds(5)).timeout(.seconds(10))
+        let handle = Orchestration(slow, options: .init(clock: clock)).start(7)
+        await clock.waitForSleepers(2)
+        clock.advance(by: .seconds(5))
+        #expect(try await handle.value == 7)
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test("the state's own error within the limit passes through, not a timeout")
+    func ownErrorPassesThrough() async throws {
+        let failing = Runnable<Int, Int>("Failing") { _, _ in throw Boom(reason: "own") }
+        let error = try #require(
+            await Orchestration(failing.timeout(.seconds(1)), options: .init(clock: ManualClock())).start(0).result
+                .orchestrationError)
+        #expect(error.code == .stateFailed)
+        #expect(error.underlying as? Boom == Boom(reason: "own"))
+    }
+
+    @Test("cancelling the run during a timeout ends it as cancelled, not timed out, and ends the state")
+    func cancelDuringTimeout() async throws {
+        let clock = ManualClock()
+        let stuck = Runnable<Int, Int>("Search") { n, _ in n }.injectingFaults(.hangUntilCancelled)
+        let handle = Orchestration(stuck.timeout(.seconds(20)), options: .init(clock: clock)).start(1)
+        await stuck.waitUntilHanging(1)
+        await clock.waitForSleepers(1)
+        handle.cancel()
+        let error = try #require(await handle.result.orchestrationError)
+        #expect(error.code == .cancelled)
+        #expect(stuck.running == 0)
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test("a limit of zero or less fails with invalidConfiguration before the state runs")
+    func invalidLimit() async throws {
+        let state = Runnable<Int, Int>("State") { n, _ in n }.injectingFaults()
+        for limit in [Duration.zero, .seconds(-1)] {
+            let error = try #require(await Orchestration(state.timeout(limit)).start(0).result.orchestrationError)
+            #expect(error.code == .invalidConfiguration)
+            #expect(error.message.contains("timeout of 'State'"))
+        }
+        #expect(state.calls == 0)
+    }
+
+    @Test("inside a composite, the timeout names the child's path")
+    func pathInComposite() async throws {
+        let clock = ManualClock()
+        let stuck = Runnable<Int, Int>("Search") { n, _ in n }.injectingFaults(.hangUntilCancelled)
+        let pipeline = Pipeline(name: "Research") {
+            Add(1)
+            stuck.timeout(.seconds(3))
+        }
+        let handle = Orchestration(pipeline, options: .init(clock: clock)).start(1)
+        await stuck.waitUntilHanging(1)
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(3))
+        let error = try #require(await handle.result.orchestrationError)
+        #expect(error.code == .timedOut)
+        #expect(error.state == "Research/Search")
+    }
+}
