@@ -97,8 +97,8 @@ public struct InjectedFault: Error, Sendable, Hashable, CustomStringConvertible 
 /// for faults, jitter and data in tests that must repeat.
 ///
 /// ```swift
-/// var random = SeededGenerator(seed: 7)
-/// let policy = RetryPolicy(random: { [random = Mutex(random)] in random.withLock { Double.random(in: 0...1, using: &$0) } })
+/// var generator = SeededGenerator(seed: 7)
+/// let sample = (0..<10).map { _ in Int.random(in: 1...6, using: &generator) }   // the same ten every time
 /// ```
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64

@@ -34,6 +34,7 @@ public final class FaultInjector<Input: Sendable, Output: Sendable>: Runnable<In
         var running = 0
         var failed = 0
         var hanging = 0
+        var hangs = 0
         var generators: [SeededGenerator?]
         var hangingWaiters = Waiters<Int>()
     }
@@ -58,13 +59,17 @@ public final class FaultInjector<Input: Sendable, Output: Sendable>: Runnable<In
     public var failed: Int { state.withLock { $0.failed } }
     /// How many calls hang now, waiting to be cancelled.
     public var hanging: Int { state.withLock { $0.hanging } }
+    /// How many calls have begun to hang so far, the ones that have since been cancelled included.
+    public var hangs: Int { state.withLock { $0.hangs } }
 
-    /// Waits until at least `count` calls hang — so a test can cancel, or advance the clock past a timeout,
-    /// knowing the hang has begun. Returns early if the waiting task is cancelled.
+    /// Waits until at least `count` calls have begun to hang, counting from the first call — so a test can
+    /// cancel, or advance the clock past a timeout, knowing the hang it expects has begun. Counting every
+    /// hang so far, not those hanging now, the third hang of a retried call is `waitForHangs(3)` whether or
+    /// not the second has finished unwinding. Returns early if the waiting task is cancelled.
     ///
-    /// - Parameter count: The number of hanging calls to wait for.
-    public func waitUntilHanging(_ count: Int) async {
-        await park(on: state, in: \.hangingWaiters, key: count) { $0.hanging >= count }
+    /// - Parameter count: The number of hangs to wait for.
+    public func waitForHangs(_ count: Int) async {
+        await park(on: state, in: \.hangingWaiters, key: count) { $0.hangs >= count }
     }
 
     /// Runs the faults that pick this call, then — if none stopped it — the wrapped runnable.
@@ -108,8 +113,9 @@ public final class FaultInjector<Input: Sendable, Output: Sendable>: Runnable<In
     private func hang() async throws {
         let due = state.withLock { state in
             state.hanging += 1
-            let hanging = state.hanging
-            return state.hangingWaiters.takeDue { $0 <= hanging }
+            state.hangs += 1
+            let hangs = state.hangs
+            return state.hangingWaiters.takeDue { $0 <= hangs }
         }
         for waiter in due { waiter.resume() }
         defer { state.withLock { $0.hanging -= 1 } }

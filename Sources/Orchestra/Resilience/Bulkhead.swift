@@ -82,7 +82,7 @@ public final class Bulkhead: Sendable {
         case .rejected(let running, let queued):
             throw context.policyError(
                 .rejected,
-                "the bulkhead '\(name)' is full, with \(running) call(s) running and \(queued) queued, the most "
+                "the bulkhead '\(name)' is full, with \(running) running and \(queued) queued, the most "
                     + "it allows, so state '\(context.path)' did not run"
             )
         }

@@ -88,7 +88,9 @@ public final class CircuitBreaker: Sendable {
         self.coolDown = coolDown
         self.probes = probes
         self.isFailure = isFailure
-        guarded = Mutex(Guarded(machine: Self.closedMachine(failureThreshold, window, coolDown, probes)))
+        let machine = CircuitBreakerMachine(
+            failureThreshold: failureThreshold, window: window, coolDown: coolDown, probes: probes)
+        guarded = Mutex(Guarded(machine: machine))
     }
 
     /// The state after the last call. An open breaker whose cool-down has passed still reads
@@ -97,15 +99,12 @@ public final class CircuitBreaker: Sendable {
 
     /// Closes the breaker and forgets its failures and its clock — between tests that share a breaker,
     /// say.
+    /// The outcomes of calls let in before the reset do not count.
     public func reset() {
-        let machine = Self.closedMachine(failureThreshold, window, coolDown, probes)
-        guarded.withLock { $0 = Guarded(machine: machine) }
-    }
-
-    private static func closedMachine(
-        _ failureThreshold: Int, _ window: Duration, _ coolDown: Duration, _ probes: Int
-    ) -> CircuitBreakerMachine {
-        CircuitBreakerMachine(failureThreshold: failureThreshold, window: window, coolDown: coolDown, probes: probes)
+        guarded.withLock { guarded in
+            guarded.machine.reset()
+            guarded.timeline = PolicyTimeline()
+        }
     }
 
     /// Lets the call of the state in `context` run, or refuses it.
@@ -128,18 +127,18 @@ public final class CircuitBreaker: Sendable {
         case .refuseOpen(let cause, let retryIn):
             let why =
                 switch cause {
-                case .failures(let count): "after \(count) failures within \(window)"
+                case .failures(let count): "after \(count) failure\(count == 1 ? "" : "s") within \(window)"
                 case .probeFailed: "after a probe call failed"
                 }
             throw context.policyError(
                 .circuitOpen,
                 "the circuit breaker '\(name)' is open \(why), so state '\(context.path)' did not run; it lets a "
-                    + "probe call through in \(retryIn)"
+                    + "probe call through in \(retryIn.roundedUpToMilliseconds)"
             )
         case .refuseProbing:
             throw context.policyError(
                 .circuitOpen,
-                "the circuit breaker '\(name)' is half-open and its \(probes) probe call(s) are taken, so state "
+                "the circuit breaker '\(name)' is half-open and its \(probes) probe call\(probes == 1 ? " is" : "s are") taken, so state "
                     + "'\(context.path)' did not run; try again once they succeed"
             )
         }
@@ -154,8 +153,10 @@ public final class CircuitBreaker: Sendable {
             default: .failure
             }
         let changed = guarded.withLock { guarded -> State? in
-            // The clock was accepted when the call was let in.
-            guard let now = try? guarded.timeline.now(on: context.clock) else { return nil }
+            // Checked first, so that a call let in before a reset cannot bind the new time line to its clock.
+            guard guarded.machine.counts(ticket), let now = try? guarded.timeline.now(on: context.clock) else {
+                return nil
+            }
             return guarded.machine.record(outcome, of: ticket, at: now)
         }
         if let changed { context.publish(.circuitChanged(breaker: name, to: changed)) }

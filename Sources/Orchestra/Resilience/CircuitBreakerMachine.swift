@@ -59,6 +59,14 @@ struct CircuitBreakerMachine: Sendable {
         self.probes = probes
     }
 
+    /// Closes the breaker and forgets its failures; the outcomes of calls let in before do not count.
+    mutating func reset() {
+        move(to: .closed(failures: []))
+    }
+
+    /// Whether the outcome of the call holding `ticket` still counts: the breaker has not moved on since.
+    func counts(_ ticket: Ticket) -> Bool { ticket.generation == generation }
+
     /// The state as the public API names it.
     var state: CircuitBreaker.State {
         switch phase {
@@ -89,7 +97,7 @@ struct CircuitBreakerMachine: Sendable {
     ///
     /// - Returns: The state the breaker changed to, if it changed.
     mutating func record(_ outcome: Outcome, of ticket: Ticket, at now: Duration) -> CircuitBreaker.State? {
-        guard ticket.generation == generation else { return nil }
+        guard counts(ticket) else { return nil }
         switch (phase, outcome) {
         case (.closed(var failures), .failure):
             failures.removeAll { $0 <= now - window }

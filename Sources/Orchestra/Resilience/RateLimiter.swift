@@ -94,7 +94,7 @@ public final class RateLimiter: Sendable {
             throw context.policyError(
                 .rejected,
                 "the rate limiter '\(name)' (\(permits) per \(interval), burst \(burst)) has no permit for state "
-                    + "'\(context.path)' for another \(wait), longer than its maxWait of \(maxWait ?? .zero), so "
+                    + "'\(context.path)' for another \(wait.roundedUpToMilliseconds), longer than its maxWait of \(maxWait ?? .zero), so "
                     + "the state did not run"
             )
         }

@@ -9,7 +9,8 @@ import Foundation
 ///
 /// Before attempt `n` (from 2) the policy waits `min(maxDelay, initialDelay × multiplier^(n−2))`,
 /// or — with ``Jitter/full``, the default — a random duration between zero and that, so that many
-/// runs failing together do not retry together. Cancellation is never retried.
+/// runs failing together do not retry together. Cancellation, the step limit and configuration errors
+/// (``OrchestrationError/Code/invalidConfiguration``) are never retried.
 public struct RetryPolicy: Sendable {
     /// How the wait before a retry is spread.
     public enum Jitter: Sendable, Hashable {
@@ -30,7 +31,8 @@ public struct RetryPolicy: Sendable {
     public var maxDelay: Duration
     /// How the wait is spread around the backoff delay.
     public var jitter: Jitter
-    /// Whether an error is worth another attempt; cancellation never is, whatever this says.
+    /// Whether an error is worth another attempt; cancellation, the step limit and configuration errors never
+    /// are, whatever this says.
     public var isRetryable: @Sendable (any Error) -> Bool
     /// A random number in `0...1` for full jitter; replace it with a seeded generator to make the delays
     /// of a test repeatable.

@@ -10,8 +10,9 @@ extension Runnable {
     /// to the runnable it wraps, whose own advancers are not consulted. Between attempts it waits on
     /// the run's clock (a manual clock in tests), and each retry is a
     /// ``OrchestrationEvent/Kind/retrying(attempt:delay:error:)`` event of the state. When the last
-    /// attempt fails, or an error is not retryable, the state fails with that error. Cancellation is
-    /// never retried, and cancelling the run during a wait ends the wait at once.
+    /// attempt fails, or an error is not retryable, the state fails with that error. Cancellation, the step
+    /// limit and configuration errors are never retried, and cancelling the run during a wait ends the wait
+    /// at once.
     ///
     /// - Parameters:
     ///   - policy: How many attempts, and how long to wait between them.

@@ -96,10 +96,12 @@ struct BulkheadTests {
     @Test("a rejection names the bulkhead and its limits, with a rejected event; waiting is a queued event")
     func rejectionEvents() async throws {
         let gate = Gate()
-        let orchestration = Orchestration(Self.held(InFlight(), gate).bulkhead(maxConcurrent: 1, maxQueued: 1))
+        let bulkhead = Bulkhead("Call", maxConcurrent: 1, maxQueued: 1)
+        let orchestration = Orchestration(Self.held(InFlight(), gate).bulkhead(bulkhead))
         let recorder = EventRecorder()
         recorder.attach(to: orchestration)
         let running = orchestration.start(1)
+        #expect(await eventually { bulkhead.running == 1 })
         let bulkheadOf = { (event: OrchestrationEvent) -> String? in
             if case .queued(let name) = event.kind { return name }
             return nil
@@ -111,7 +113,7 @@ struct BulkheadTests {
         #expect(error.state == "Call")
         #expect(
             error.message
-                == "the bulkhead 'Call' is full, with 1 call(s) running and 1 queued, the most it allows, so state "
+                == "the bulkhead 'Call' is full, with 1 running and 1 queued, the most it allows, so state "
                 + "'Call' did not run")
         gate.open()
         #expect(try await running.value == 1)

@@ -4,13 +4,13 @@ import Testing
 
 @Suite("Resilience: circuit breaker", .timeLimit(.minutes(1)))
 struct CircuitBreakerTests {
-    /// A model call: fails for a negative input, sleeps on the run's clock for an input above 1,000 (that
-    /// many milliseconds), and returns its input.
+    /// A model call: for an input beyond ±1,000, first sleeps that many milliseconds on the run's clock;
+    /// then fails for a negative input, and returns a positive one.
     static func model(_ name: String = "Model", calls: Counter) -> Runnable<Int, Int> {
         Runnable(name) { n, context in
             calls.increment()
+            if abs(n) > 1000 { try await Task.sleep(for: .milliseconds(abs(n)), clock: context.clock) }
             if n < 0 { throw Boom(reason: "down") }
-            if n > 1000 { try await Task.sleep(for: .milliseconds(n), clock: context.clock) }
             return n
         }
     }
@@ -70,7 +70,7 @@ struct CircuitBreakerTests {
         let error = try #require(await handle.result.orchestrationError)
         #expect(error.code == .circuitOpen)
         #expect(error.state == "Model")
-        #expect(error.message.contains("'LLM' is open after 1 failures within 60.0 seconds"))
+        #expect(error.message.contains("'LLM' is open after 1 failure within 60.0 seconds"))
         #expect(error.message.contains("in 1.0 seconds"))
         #expect(fixture.calls.count == 1)
         await fixture.orchestration.waitForHooks()
@@ -120,11 +120,44 @@ struct CircuitBreakerTests {
         await fixture.clock.waitForSleepers(1)
         let refused = try #require(await fixture.orchestration.start(1).result.orchestrationError)
         #expect(refused.code == .circuitOpen)
-        #expect(refused.message.contains("half-open and its 1 probe call(s) are taken"))
+        #expect(refused.message.contains("half-open and its 1 probe call is taken"))
         probe.cancel()
         #expect(try #require(await probe.result.orchestrationError).code == .cancelled)
         #expect(fixture.breaker.state == .halfOpen)  // cancellation is neither success nor failure
         #expect(await fixture.call(1) == nil)
+        #expect(fixture.breaker.state == .closed)
+    }
+
+    @Test("the outcome of a call let in before the breaker moved on does not count")
+    func staleOutcome() async throws {
+        let fixture = Fixture(CircuitBreaker("LLM", failureThreshold: 1, coolDown: .seconds(10)))
+        let slow = fixture.orchestration.start(-15_000)  // let in while closed; fails at 15 s
+        await fixture.clock.waitForSleepers(1)
+        #expect(await fixture.call(-1) == .stateFailed)  // opens at 0 s
+        fixture.clock.advance(by: .seconds(10))
+        let probe = fixture.orchestration.start(20_000)  // half-open; its probe succeeds at 30 s
+        await fixture.clock.waitForSleepers(2)
+        fixture.clock.advance(by: .seconds(5))
+        #expect(try #require(await slow.result.orchestrationError).code == .stateFailed)
+        #expect(fixture.breaker.state == .halfOpen)
+        fixture.clock.advance(by: .seconds(15))
+        #expect(try await probe.value == 20_000)
+        #expect(fixture.breaker.state == .closed)
+    }
+
+    @Test("reset() closes the breaker, and calls let in before it do not count after it")
+    func reset() async throws {
+        let fixture = Fixture(CircuitBreaker("LLM", failureThreshold: 1))
+        #expect(await fixture.call(-1) == .stateFailed)
+        #expect(fixture.breaker.state == .open)
+        fixture.breaker.reset()
+        #expect(fixture.breaker.state == .closed)
+        #expect(await fixture.call(1) == nil)
+        let slow = fixture.orchestration.start(-5_000)
+        await fixture.clock.waitForSleepers(1)
+        fixture.breaker.reset()
+        fixture.clock.advance(by: .seconds(5))
+        #expect(try #require(await slow.result.orchestrationError).code == .stateFailed)
         #expect(fixture.breaker.state == .closed)
     }
 

@@ -65,7 +65,7 @@ struct FallbackTests {
             ($0 as? OrchestrationError)?.code == .timedOut
         }
         let handle = Orchestration(guarded, options: .init(clock: clock)).start(1)
-        await stuck.waitUntilHanging(1)
+        await stuck.waitForHangs(1)
         await clock.waitForSleepers(1)
         clock.advance(by: .seconds(5))
         #expect(try await handle.value == 51)
@@ -76,7 +76,7 @@ struct FallbackTests {
         let stuck = Self.answer("Primary", 0).injectingFaults(.hangUntilCancelled)
         let backup = Self.answer("Backup", 0).injectingFaults()
         let handle = Orchestration(stuck.fallback(to: backup)).start(1)
-        await stuck.waitUntilHanging(1)
+        await stuck.waitForHangs(1)
         handle.cancel()
         #expect(try #require(await handle.result.orchestrationError).code == .cancelled)
         #expect(backup.calls == 0)
