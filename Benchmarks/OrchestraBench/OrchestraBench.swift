@@ -51,6 +51,9 @@ enum OrchestraBench {
 enum Workload: String, CaseIterable {
     case chain10, loop1000, chain10_async, loop1000_async, concurrent1000
     case fanout100, fanout100_async, foreach10k, foreach10k_async
+    /// chain10_async with every state wrapped in retry, a circuit breaker, a bulkhead and a rate limiter
+    /// (none of which ever acts), and in a timeout: what the policies cost on the happy path.
+    case guarded10, timeout10
 
     /// Whether the figure is milliseconds per whole run rather than microseconds per transition.
     var isPerRun: Bool {
@@ -180,10 +183,11 @@ let repetitions = 5
 
 nonisolated func measure(_ workload: Workload, _ settings: Settings) async throws -> Result {
     switch workload {
-    case .chain10, .loop1000, .chain10_async, .loop1000_async:
+    case .chain10, .loop1000, .chain10_async, .loop1000_async, .guarded10, .timeout10:
         let work: Machines.Work = workload == .chain10 || workload == .loop1000 ? .synchronous : .asynchronous
-        let isChain = workload == .chain10 || workload == .chain10_async
-        let machine = isChain ? Machines.chain(10, work) : Machines.loop(to: 1000, work)
+        let isChain = workload != .loop1000 && workload != .loop1000_async
+        let wrap = workload == .guarded10 ? Machines.guarded() : workload == .timeout10 ? Machines.timedOut : { $0 }
+        let machine = isChain ? Machines.chain(10, work, wrap: wrap) : Machines.loop(to: 1000, work)
         let orchestration = Orchestration(
             start: machine.start, exit: machine.exit,
             options: .init(stepLimit: 2_000, recordsRuns: settings.events)
@@ -362,13 +366,31 @@ enum Machines {
         }
     }
 
-    /// `count` states in a line, each adding 1.
-    static func chain(_ count: Int, _ work: Work) -> (start: Runnable<Int, Int>, exit: Runnable<Int, Int>) {
-        let states = (1...count).map { state("s\($0)", work) }
+    /// `count` states in a line, each adding 1, each wrapped as `wrap` says.
+    static func chain(
+        _ count: Int, _ work: Work, wrap: (Runnable<Int, Int>) -> Runnable<Int, Int> = { $0 }
+    ) -> (start: Runnable<Int, Int>, exit: Runnable<Int, Int>) {
+        let states = (1...count).map { wrap(state("s\($0)", work)) }
         for (state, next) in zip(states, states.dropFirst()) {
             state.advance(to: next)
         }
         return (states[0], states[count - 1])
+    }
+
+    /// Wraps a state in a retry, a circuit breaker, a bulkhead and a rate limiter, shared by every state it
+    /// wraps and set so that none of them ever has to act.
+    static func guarded() -> (Runnable<Int, Int>) -> Runnable<Int, Int> {
+        let breaker = CircuitBreaker("bench")
+        let bulkhead = Bulkhead("bench", maxConcurrent: 1_000)
+        let limiter = RateLimiter("bench", permits: 1_000_000_000, per: .seconds(1), burst: 1_000_000_000)
+        return { state in
+            state.retry(RetryPolicy()).circuitBreaker(breaker).bulkhead(bulkhead).rateLimited(limiter)
+        }
+    }
+
+    /// Wraps a state in a timeout it never reaches.
+    static func timedOut(_ state: Runnable<Int, Int>) -> Runnable<Int, Int> {
+        state.timeout(.seconds(60))
     }
 
     /// A start state that fans out to `count` branches, each adding 1, meeting in a join that sums them.

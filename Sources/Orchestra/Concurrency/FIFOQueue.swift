@@ -29,6 +29,8 @@ struct FIFOQueue<Element> {
     /// Removes and returns the first element that `matches`, if any.
     mutating func remove(where matches: (Element) -> Bool) -> Element? {
         guard let index = elements[head...].firstIndex(where: matches) else { return nil }
+        // The front leaves as in a pop, so that cancelling many waiters in order costs no shifting.
+        if index == head { return popFirst() }
         return elements.remove(at: index)
     }
 }

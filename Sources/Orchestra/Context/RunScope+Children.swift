@@ -89,7 +89,8 @@ extension RunScope {
             if isCancelled { "the run was cancelled" } else if hasEnded {
                 "the run had already ended; run children only while their composite runs"
             } else {
-                "the task running it was cancelled, as a composite does to its other children when one fails"
+                "the task running it was cancelled, as a composite does to its other children when one fails, or a "
+                    + "timeout around it does at its deadline"
             }
         let at = step.map { " at step \($0)" } ?? ""
         return OrchestrationError(

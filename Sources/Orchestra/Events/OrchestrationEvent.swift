@@ -55,7 +55,8 @@ public struct OrchestrationEvent: Sendable {
         /// The ``CircuitBreaker`` named `breaker` changed to `to`, on a call of this state.
         indirect case circuitChanged(breaker: String, to: CircuitBreaker.State)
         /// A policy refused to run the state — an open ``CircuitBreaker``, a full ``Bulkhead``, a
-        /// ``RateLimiter`` with no permit in time; the state fails next with `error`.
+        /// ``RateLimiter`` with no permit in time — with `error`; the state fails with it unless a retry or
+        /// fallback around the policy takes it.
         indirect case rejected(OrchestrationError)
         /// The ``RateLimiter`` named `limiter` holds the state back for `wait` before it runs.
         indirect case throttled(limiter: String, wait: Duration)

@@ -83,7 +83,7 @@ public final class Bulkhead: Sendable {
             throw context.policyError(
                 .rejected,
                 "the bulkhead '\(name)' is full, with \(running) running and \(queued) queued, the most "
-                    + "it allows, so state '\(context.path)' did not run"
+                    + "it allows, so state '\(context.path)' did not run; raise maxConcurrent or maxQueued, or retry later"
             )
         }
     }

@@ -19,8 +19,11 @@ import Synchronization
 /// the clock of its first call, and a call from a run on another clock fails with
 /// ``OrchestrationError/Code/invalidConfiguration``. Each change is a
 /// ``OrchestrationEvent/Kind/circuitChanged(breaker:to:)`` event of the call that caused it, and each
-/// refused call a ``OrchestrationEvent/Kind/rejected(_:)`` event. Cancellation, the step limit and
-/// errors that `isFailure` rejects never count as failures.
+/// refused call a ``OrchestrationEvent/Kind/rejected(_:)`` event. Cancellation, the step limit,
+/// configuration errors, refusals by policies inside the breaker (a full ``Bulkhead``, a ``RateLimiter``
+/// out of permits) and errors that `isFailure` rejects never count as failures; a timeout inside the
+/// breaker does. Put a timeout inside the breaker, not around it: a call the timeout cancels from outside
+/// ends as cancelled, which the breaker cannot count.
 public final class CircuitBreaker: Sendable {
     /// Where a breaker is.
     public enum State: Sendable, Hashable, CustomStringConvertible {
@@ -149,7 +152,8 @@ public final class CircuitBreaker: Sendable {
         let outcome: CircuitBreakerMachine.Outcome =
             switch error {
             case nil: .success
-            case let error? where context.isBeyondPolicies(error) || !isFailure(error): .ignored
+            case let error? where context.isBeyondPolicies(error) || Self.isRefusal(error) || !isFailure(error):
+                .ignored
             default: .failure
             }
         let changed = guarded.withLock { guarded -> State? in
@@ -160,6 +164,13 @@ public final class CircuitBreaker: Sendable {
             return guarded.machine.record(outcome, of: ticket, at: now)
         }
         if let changed { context.publish(.circuitChanged(breaker: name, to: changed)) }
+    }
+
+    /// Whether `error` is a policy inside the breaker refusing to run the call — a full bulkhead, a rate
+    /// limit, another breaker — which says nothing about the dependency.
+    private static func isRefusal(_ error: any Error) -> Bool {
+        guard let error = error as? OrchestrationError else { return false }
+        return error.code == .rejected || error.code == .circuitOpen
     }
 
     private var configurationProblem: String? {

@@ -7,7 +7,9 @@
 struct PolicyTimeline: Sendable {
     private struct Binding: Sendable {
         let clockType: ObjectIdentifier
-        let instance: ObjectIdentifier?
+        /// The clock itself, held so that a clock class's instance cannot be freed and another one take its
+        /// address — and its identity.
+        let clock: any Clock<Duration>
         let clockName: String
         let origin: any InstantProtocol<Duration>
     }
@@ -25,19 +27,25 @@ struct PolicyTimeline: Sendable {
 
     private mutating func now<C: Clock<Duration>>(onClock clock: C) throws(Mismatch) -> Duration {
         let instant = clock.now
-        let instance = C.self is AnyObject.Type ? ObjectIdentifier(clock as AnyObject) : nil
         guard let bound = binding else {
             binding = Binding(
-                clockType: ObjectIdentifier(C.self), instance: instance, clockName: "\(C.self)", origin: instant)
+                clockType: ObjectIdentifier(C.self), clock: clock, clockName: "\(C.self)", origin: instant)
             return .zero
         }
-        guard bound.clockType == ObjectIdentifier(C.self), bound.instance == instance,
+        guard bound.clockType == ObjectIdentifier(C.self), Self.isSameInstance(bound.clock, clock),
             let origin = bound.origin as? C.Instant
         else {
             let other = bound.clockType == ObjectIdentifier(C.self) ? "another \(C.self)" : "a \(C.self)"
             throw Mismatch(first: bound.clockName, now: other)
         }
         return origin.duration(to: instant)
+    }
+
+    /// Whether two clocks of one type are one: the same object, for a class; always, for a value type,
+    /// whose instances share one time line (every `ContinuousClock` reads the same time).
+    private static func isSameInstance<C: Clock<Duration>>(_ bound: any Clock<Duration>, _ clock: C) -> Bool {
+        guard C.self is AnyObject.Type else { return true }
+        return (bound as AnyObject) === (clock as AnyObject)
     }
 
     /// A reading from a clock other than the one the time line is bound to.

@@ -33,6 +33,8 @@ public final class RateLimiter: Sendable {
     private struct Guarded: Sendable {
         var bucket: RateLimiterBucket
         var timeline = PolicyTimeline()
+        /// Counts the resets: a permit reserved before one is not given back to the bucket after it.
+        var epoch = 0
     }
 
     private let guarded: Mutex<Guarded>
@@ -62,7 +64,9 @@ public final class RateLimiter: Sendable {
     /// Fills the bucket and forgets its clock — between tests that share a limiter, say.
     public func reset() {
         let bucket = RateLimiterBucket(permits: permits, per: interval, burst: burst)
-        guarded.withLock { $0 = Guarded(bucket: bucket) }
+        guarded.withLock { guarded in
+            guarded = Guarded(bucket: bucket, epoch: guarded.epoch + 1)
+        }
     }
 
     /// Waits until the state of `context` may start.
@@ -72,9 +76,10 @@ public final class RateLimiter: Sendable {
     ///   ``OrchestrationError/Code/invalidConfiguration``.
     func acquire(_ context: RunContext) async throws {
         if let problem = configurationProblem { throw context.invalidConfiguration(problem) }
-        let decision = try guarded.withLock { guarded throws(OrchestrationError) in
+        let (decision, epoch) = try guarded.withLock { guarded throws(OrchestrationError) in
             do throws(PolicyTimeline.Mismatch) {
-                return guarded.bucket.take(at: try guarded.timeline.now(on: context.clock), maxWait: maxWait)
+                let now = try guarded.timeline.now(on: context.clock)
+                return (guarded.bucket.take(at: now, maxWait: maxWait), guarded.epoch)
             } catch {
                 throw error.error("rate limiter", name, context)
             }
@@ -87,7 +92,9 @@ public final class RateLimiter: Sendable {
             do {
                 try await Task.sleep(for: wait, clock: context.clock)
             } catch {
-                guarded.withLock { $0.bucket.giveBack(reservation) }
+                guarded.withLock { guarded in
+                    if guarded.epoch == epoch { guarded.bucket.giveBack(reservation) }
+                }
                 throw error
             }
         case .refuse(let wait):
@@ -95,7 +102,7 @@ public final class RateLimiter: Sendable {
                 .rejected,
                 "the rate limiter '\(name)' (\(permits) per \(interval), burst \(burst)) has no permit for state "
                     + "'\(context.path)' for another \(wait.roundedUpToMilliseconds), longer than its maxWait of \(maxWait ?? .zero), so "
-                    + "the state did not run"
+                    + "the state did not run; raise maxWait, or retry after that wait"
             )
         }
     }
@@ -114,45 +121,5 @@ public final class RateLimiter: Sendable {
                 String?.none
             }
         return problem.map { "the rate limiter '\(name)' has \($0)" }
-    }
-}
-
-/// The token bucket of a ``RateLimiter``, as a "generic cell rate" schedule: rather than counting tokens,
-/// it keeps the time by which every permit handed out so far will have been paid back, so that a call can
-/// reserve its place at once and then wait exactly until its turn.
-struct RateLimiterBucket: Sendable, Equatable {
-    /// What a call does.
-    enum Decision: Sendable, Equatable {
-        /// Start after `wait`; `reservation` identifies the permit, to give it back if the wait is cut short.
-        case start(wait: Duration, reservation: Duration)
-        /// Do not start: the permit is `wait` away, beyond the most the call may wait.
-        case refuse(wait: Duration)
-    }
-
-    /// The time one permit takes to come back.
-    private let spacing: Duration
-    /// How far ahead of the schedule a call may start: the burst beyond the first permit.
-    private let tolerance: Duration
-    /// When the permits handed out so far will all have come back; `nil` before the first.
-    private var paidBack: Duration?
-
-    init(permits: Int, per interval: Duration, burst: Int) {
-        spacing = permits > 0 ? interval / permits : interval
-        tolerance = spacing * max(burst - 1, 0)
-    }
-
-    /// Takes a permit for a call arriving at `now`, if it can start within `maxWait`.
-    mutating func take(at now: Duration, maxWait: Duration?) -> Decision {
-        let due = max(paidBack ?? now, now)
-        let wait = max(due - tolerance - now, .zero)
-        if let maxWait, wait > maxWait { return .refuse(wait: wait) }
-        paidBack = due + spacing
-        return .start(wait: wait, reservation: due + spacing)
-    }
-
-    /// Gives back the permit of a call that will not start, if no later call has taken one since — a
-    /// permit in the middle of the schedule is lost rather than let two calls share a turn.
-    mutating func giveBack(_ reservation: Duration) {
-        if paidBack == reservation { paidBack = reservation - spacing }
     }
 }

@@ -12,7 +12,9 @@ extension Runnable {
     /// an error that `when` accepts, a ``OrchestrationEvent/Kind/fallback(to:error:)`` event is published
     /// and `other` runs as a child of the state (see ``RunContext/run(_:_:index:)``): it takes a step, has
     /// its own events with a path such as `Answer/BackupAnswer`, and appears in the ``RunRecord``, so you
-    /// can tell which of the two answered. If `other` fails too, the state fails with its error.
+    /// can tell which of the two answered. If `other` fails too, the state fails with its error, as a child's:
+    /// ``OrchestrationError/Code/stateFailed`` at `other`'s path, its error as
+    /// ``OrchestrationError/underlying`` (a policy's error, or a composite child's, passes through as it is).
     /// Cancellation, the step limit and configuration errors are never fallen back from.
     ///
     /// - Parameters:

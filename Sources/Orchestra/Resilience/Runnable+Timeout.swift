@@ -1,3 +1,5 @@
+import Synchronization
+
 extension Runnable {
     /// This runnable, cancelled when it runs longer than `limit`.
     ///
@@ -34,11 +36,6 @@ final class TimingOut<Input: Sendable, Output: Sendable>: Runnable<Input, Output
         super.init(name: wrapped.name)
     }
 
-    private enum Outcome: Sendable {
-        case output(Output)
-        case deadline
-    }
-
     override func invoke(_ input: Input, context: RunContext) async throws -> Output {
         guard limit > .zero else {
             throw context.invalidConfiguration(
@@ -46,30 +43,28 @@ final class TimingOut<Input: Sendable, Output: Sendable>: Runnable<Input, Output
         }
         let wrapped = wrapped
         let limit = limit
-        // Both tasks end before the group returns: a timed-out state never outlives its run.
-        let outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
-            group.addTask { .output(try await wrapped.invoke(input, context: context)) }
-            group.addTask {
-                try await Task.sleep(for: limit, clock: context.clock)
-                return .deadline
-            }
-            defer { group.cancelAll() }
-            // The first to finish decides; an error from either (the state's, or a cancellation) ends it.
-            guard let first = try await group.next() else {
-                throw OrchestrationError.internalInconsistency("a timeout's task group had no task")
-            }
-            if case .deadline = first { context.publish(.timedOut(limit: limit)) }
-            return first
+        // The state runs in a task of its own, so that the deadline can cancel it and nothing else; the
+        // task is always awaited, so it never outlives the state.
+        let call = Task { try await wrapped.invoke(input, context: context) }
+        let timedOut = Atomic(false)
+        let deadline = context.scope.clock.deadlines.add(after: limit) {
+            timedOut.store(true, ordering: .sequentiallyConsistent)
+            context.publish(.timedOut(limit: limit))
+            call.cancel()
         }
-        switch outcome {
-        case .output(let output):
-            return output
-        case .deadline:
-            throw context.policyError(
-                .timedOut,
-                "state '\(context.path)' ran longer than its timeout of \(limit) and was cancelled; "
-                    + "raise the limit, or retry or fall back on timedOut"
-            )
+        let result = await withTaskCancellationHandler {
+            await call.result
+        } onCancel: {
+            call.cancel()
         }
+        context.scope.clock.deadlines.remove(deadline)
+        // A run cancelled as the deadline came is cancelled, not timed out.
+        let cancelled = context.scope.isCancelled || Task.isCancelled
+        guard timedOut.load(ordering: .sequentiallyConsistent), !cancelled else { return try result.get() }
+        throw context.policyError(
+            .timedOut,
+            "state '\(context.path)' did not finish within its timeout of \(limit) and was cancelled; "
+                + "raise the limit, or retry or fall back on timedOut"
+        )
     }
 }

@@ -3,31 +3,6 @@ import OrchestraTesting
 import Synchronization
 import Testing
 
-/// Holds every caller until opened.
-final class Gate: Sendable {
-    private let state = Mutex((open: false, waiting: [CheckedContinuation<Void, Never>]()))
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let resume = state.withLock { state in
-                if state.open { return true }
-                state.waiting.append(continuation)
-                return false
-            }
-            if resume { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiting = state.withLock { state in
-            state.open = true
-            defer { state.waiting = [] }
-            return state.waiting
-        }
-        for continuation in waiting { continuation.resume() }
-    }
-}
-
 @Suite("Resilience: bulkhead", .timeLimit(.minutes(1)))
 struct BulkheadTests {
     /// A state that counts itself in flight, waits at `gate`, and returns its input.
@@ -114,7 +89,7 @@ struct BulkheadTests {
         #expect(
             error.message
                 == "the bulkhead 'Call' is full, with 1 running and 1 queued, the most it allows, so state "
-                + "'Call' did not run")
+                + "'Call' did not run; raise maxConcurrent or maxQueued, or retry later")
         gate.open()
         #expect(try await running.value == 1)
         #expect(try await waiting.value == 2)

@@ -161,6 +161,37 @@ struct CircuitBreakerTests {
         #expect(fixture.breaker.state == .closed)
     }
 
+    @Test("refusals by a bulkhead inside the breaker never count: the dependency did not fail")
+    func innerRefusalsDoNotCount() async throws {
+        let gate = Gate()
+        let breaker = CircuitBreaker("LLM", failureThreshold: 2)
+        let held = Runnable<Int, Int>("Model") { n, _ in
+            await gate.wait()
+            return n
+        }
+        let bulkhead = Bulkhead("GPU", maxConcurrent: 1, maxQueued: 0)
+        let orchestration = Orchestration(held.bulkhead(bulkhead).circuitBreaker(breaker))
+        let holder = orchestration.start(1)
+        #expect(await eventually { bulkhead.running == 1 })
+        for _ in 0..<3 { #expect(await orchestration.start(2).result.orchestrationError?.code == .rejected) }
+        #expect(breaker.state == .closed)
+        gate.open()
+        #expect(try await holder.value == 1)
+    }
+
+    @Test("each fresh clock is refused while the breaker is bound to another, even after that one is freed")
+    func freedClockIsNotReused() async throws {
+        let breaker = CircuitBreaker("LLM")
+        do {
+            let first = Fixture(breaker)
+            #expect(await first.call(1) == nil)
+        }
+        for _ in 0..<50 {
+            let fresh = Fixture(breaker)
+            #expect(await fresh.call(1) == .invalidConfiguration)
+        }
+    }
+
     @Test("errors that isFailure rejects never count")
     func ignoredErrors() async throws {
         let breaker = CircuitBreaker("LLM", failureThreshold: 1, isFailure: { !($0 is Boom) })

@@ -57,6 +57,46 @@ struct RateLimiterTests {
         #expect(Self.busiest(Array(starts.dropFirst(10)), over: .seconds(1)) == 100)
     }
 
+    @Test("an interval that permits do not divide evenly is rounded so that they never fit in less than it")
+    func roundedSpacing() async throws {
+        let starts = try await Self.starts(7, through: RateLimiter("API", permits: 3, per: .seconds(1)))
+        #expect(Self.busiest(starts, over: .seconds(1)) == 3)
+        #expect(starts[3] >= .seconds(1))
+    }
+
+    @Test("a burst meant as no limit lets every call through at once, without overflowing")
+    func hugeBurst() async throws {
+        let starts = try await Self.starts(
+            5, through: RateLimiter("API", permits: 1, per: .seconds(3600), burst: .max))
+        #expect(starts == Array(repeating: .zero, count: 5))
+    }
+
+    @Test("a permit reserved before reset() is not given back to the bucket after it")
+    func resetForgetsOldReservations() async throws {
+        let clock = ManualClock()
+        let limiter = RateLimiter("API", permits: 1, per: .seconds(10))
+        let orchestration = Orchestration(Self.echo.rateLimited(limiter), options: .init(clock: clock))
+        #expect(try await orchestration.run(1) == 1)
+        let old = orchestration.start(2)  // reserves the permit due at 10 s
+        await clock.waitForSleepers(1)
+        limiter.reset()
+        #expect(try await orchestration.run(3) == 3)  // a full bucket again
+        let next = orchestration.start(4)  // reserves the permit due at 10 s of the new schedule
+        await clock.waitForSleepers(2)
+        old.cancel()
+        _ = await old.result
+        let last = orchestration.start(5)
+        await clock.waitForSleepers(2)
+        #expect(clock.nextDeadline == .init(offset: .seconds(10)))
+        // The last waits for the permit after the one at 10 s, not for the one the cancelled run gave up.
+        clock.advance(by: .seconds(10))
+        #expect(try await next.value == 4)
+        #expect(clock.sleeperCount == 1)
+        #expect(clock.nextDeadline == .init(offset: .seconds(20)))
+        clock.advance(by: .seconds(10))
+        #expect(try await last.value == 5)
+    }
+
     @Test("the bucket refills after a quiet spell, up to the burst")
     func refills() async throws {
         let clock = ManualClock()
@@ -86,7 +126,8 @@ struct RateLimiterTests {
         #expect(
             error.message
                 == "the rate limiter 'search API' (1 per 1.0 seconds, burst 1) has no permit for state 'Call' for "
-                + "another 3.0 seconds, longer than its maxWait of 2.0 seconds, so the state did not run")
+                + "another 3.0 seconds, longer than its maxWait of 2.0 seconds, so the state did not run; raise maxWait, or "
+                + "retry after that wait")
         clock.advance(by: .seconds(2))
         for handle in waiting { _ = try await handle.value }
     }

@@ -67,6 +67,12 @@ struct TimeoutTests {
         #expect(clock.sleeperCount == 0)
     }
 
+    @Test("a limit meant as never, such as Int64.max seconds, lets the state finish on the real clock")
+    func hugeLimit() async throws {
+        let state = Runnable<Int, Int>("State") { n, _ in n + 1 }
+        #expect(try await Orchestration(state.timeout(.seconds(Int64.max))).run(1) == 2)
+    }
+
     @Test("a limit of zero or less fails with invalidConfiguration before the state runs")
     func invalidLimit() async throws {
         let state = Runnable<Int, Int>("State") { n, _ in n }.injectingFaults()

@@ -49,3 +49,28 @@ func sleepingUntilCancelled(_ name: String, started: Counter, ended: Counter) ->
         return n
     }
 }
+
+/// Holds every caller until opened.
+final class Gate: Sendable {
+    private let state = Mutex((open: false, waiting: [CheckedContinuation<Void, Never>]()))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resume = state.withLock { state in
+                if state.open { return true }
+                state.waiting.append(continuation)
+                return false
+            }
+            if resume { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiting = state.withLock { state in
+            state.open = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+}
