@@ -67,6 +67,47 @@ struct TimeoutTests {
         #expect(clock.sleeperCount == 0)
     }
 
+    @Test("fifty timeouts of different limits in one orchestration each fire at their own deadline, in order")
+    func manyDeadlines() async throws {
+        let clock = ManualClock()
+        let stuck = Runnable<Int, Int>("Search") { n, _ in n }.injectingFaults(.hangUntilCancelled)
+        let limited = Dictionary(uniqueKeysWithValues: (1...50).map { ($0, stuck.timeout(.seconds($0))) })
+        let pick = Runnable<Int, Int>("Pick") { seconds, context in
+            guard let timed = limited[seconds] else { throw Boom(reason: "no limit \(seconds)") }
+            return try await context.run(timed, seconds)
+        }
+        let orchestration = Orchestration(pick, options: .init(clock: clock))
+        var generator = SeededGenerator(seed: 3)
+        let handles = Dictionary(
+            uniqueKeysWithValues: (1...50).shuffled(using: &generator).map { ($0, orchestration.start($0)) })
+        await stuck.waitForHangs(50)
+        for seconds in 1...50 {
+            let due = ManualClock.Instant(offset: .seconds(seconds))
+            #expect(await eventually { clock.nextDeadline == due }, "no deadline at \(seconds) s")
+            clock.advance(to: due)
+            let error = try #require(await handles[seconds]?.result.orchestrationError)
+            #expect(error.code == .timedOut)
+            #expect(error.state == "Pick/Search")
+            #expect(await eventually { stuck.hanging == 50 - seconds })
+        }
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test("on the real clock, hangs time out while calls that finish return, through one shared timer")
+    func realClock() async throws {
+        let stuck = Runnable<Int, Int>("Search") { n, _ in n }.injectingFaults(
+            .hangUntilCancelled(probability: 0.5, seed: 9))
+        let orchestration = Orchestration(stuck.timeout(.milliseconds(50)))
+        let codes = await withTaskGroup(of: OrchestrationError.Code?.self) { group in
+            for n in 0..<40 { group.addTask { await orchestration.start(n).result.orchestrationError?.code } }
+            return await group.reduce(into: [OrchestrationError.Code?]()) { $0.append($1) }
+        }
+        #expect(codes.count { $0 == .timedOut } == stuck.hangs)
+        #expect(codes.count { $0 == nil } == 40 - stuck.hangs)
+        #expect(stuck.hangs > 0 && stuck.hangs < 40)
+        #expect(stuck.running == 0)
+    }
+
     @Test("a limit meant as never, such as Int64.max seconds, lets the state finish on the real clock")
     func hugeLimit() async throws {
         let state = Runnable<Int, Int>("State") { n, _ in n + 1 }
