@@ -21,24 +21,15 @@ public final class Bulkhead: Sendable {
     /// The most calls that wait; `Int.max` by default, for a queue without bound.
     public let maxQueued: Int
 
-    private struct Waiter: Sendable {
-        let id: Int
-        let continuation: CheckedContinuation<Entry, any Error>
-    }
-
     /// How a call that could not run at once got on.
     private enum Entry: Sendable {
         case admitted
         case rejected(running: Int, queued: Int)
     }
 
-    private struct State: Sendable {
-        var running = 0
-        var queue = FIFOQueue<Waiter>()
-        var nextID = 0
-    }
+    private typealias Waiter = CheckedContinuation<Entry, any Error>
 
-    private let state = Mutex(State())
+    private let state: Mutex<(places: BulkheadState<Waiter>, nextID: Int)>
 
     /// Creates a bulkhead.
     ///
@@ -53,12 +44,13 @@ public final class Bulkhead: Sendable {
         self.name = name
         self.maxConcurrent = maxConcurrent
         self.maxQueued = maxQueued
+        state = Mutex((BulkheadState(maxConcurrent: maxConcurrent, maxQueued: maxQueued), 0))
     }
 
     /// The number of calls running now.
-    public var running: Int { state.withLock { $0.running } }
+    public var running: Int { state.withLock { $0.places.running } }
     /// The number of calls waiting now.
-    public var queued: Int { state.withLock { $0.queue.count } }
+    public var queued: Int { state.withLock { $0.places.queued } }
 
     /// Waits for a place for the state of `context`; call ``release()`` when it ends.
     ///
@@ -70,11 +62,7 @@ public final class Bulkhead: Sendable {
             throw context.invalidConfiguration(
                 "the bulkhead '\(name)' has \(setting); it must be at least \(maxConcurrent < 1 ? 1 : 0)")
         }
-        let admitted = state.withLock { state in
-            guard state.running < maxConcurrent, state.queue.count == 0 else { return false }
-            state.running += 1
-            return true
-        }
+        let admitted = state.withLock { $0.places.enterIfFree() }
         if admitted { return }
         switch try await wait(context) {
         case .admitted:
@@ -98,15 +86,11 @@ public final class Bulkhead: Sendable {
                 // Decided again under the lock: places may have freed since the first look.
                 let entry = state.withLock { state -> Result<Entry, any Error>? in
                     if Task.isCancelled { return .failure(CancellationError()) }
-                    if state.running < maxConcurrent, state.queue.count == 0 {
-                        state.running += 1
-                        return .success(.admitted)
+                    switch state.places.arrive(id: id, continuation) {
+                    case .run: return .success(.admitted)
+                    case .wait: return nil
+                    case .reject(let running, let queued): return .success(.rejected(running: running, queued: queued))
                     }
-                    guard state.queue.count < maxQueued else {
-                        return .success(.rejected(running: state.running, queued: state.queue.count))
-                    }
-                    state.queue.append(Waiter(id: id, continuation: continuation))
-                    return nil
                 }
                 if let entry {
                     continuation.resume(with: entry)
@@ -115,17 +99,13 @@ public final class Bulkhead: Sendable {
                 }
             }
         } onCancel: {
-            state.withLock { $0.queue.remove { $0.id == id } }?.continuation.resume(throwing: CancellationError())
+            state.withLock { $0.places.cancel(id: id) }?.resume(throwing: CancellationError())
         }
     }
 
     /// Ends a call that ``acquire(_:)`` let run: hands its place to the first waiter, if any.
     func release() {
-        let next = state.withLock { state -> Waiter? in
-            if let next = state.queue.popFirst() { return next }
-            state.running -= 1
-            return nil
-        }
-        next?.continuation.resume(returning: .admitted)
+        let next = state.withLock { $0.places.leave() }
+        next?.resume(returning: .admitted)
     }
 }

@@ -28,15 +28,13 @@ extension Runnable {
 }
 
 /// A runnable that runs another one only when its bulkhead has a place.
-final class Bulkheaded<Input: Sendable, Output: Sendable>: Runnable<Input, Output>, @unchecked Sendable {
+final class Bulkheaded<Input: Sendable, Output: Sendable>: PolicyWrapper<Input, Output>, @unchecked Sendable {
     // @unchecked: every stored property is immutable and Sendable.
-    let wrapped: Runnable<Input, Output>
     let bulkhead: Bulkhead
 
     init(_ wrapped: Runnable<Input, Output>, bulkhead: Bulkhead) {
-        self.wrapped = wrapped
         self.bulkhead = bulkhead
-        super.init(name: wrapped.name)
+        super.init(wrapped)
     }
 
     override func invoke(_ input: Input, context: RunContext) async throws -> Output {

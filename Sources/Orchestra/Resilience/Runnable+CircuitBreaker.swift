@@ -19,15 +19,13 @@ extension Runnable {
 }
 
 /// A runnable that runs another one only while a circuit breaker lets it.
-final class Breaking<Input: Sendable, Output: Sendable>: Runnable<Input, Output>, @unchecked Sendable {
+final class Breaking<Input: Sendable, Output: Sendable>: PolicyWrapper<Input, Output>, @unchecked Sendable {
     // @unchecked: every stored property is immutable and Sendable.
-    let wrapped: Runnable<Input, Output>
     let breaker: CircuitBreaker
 
     init(_ wrapped: Runnable<Input, Output>, breaker: CircuitBreaker) {
-        self.wrapped = wrapped
         self.breaker = breaker
-        super.init(name: wrapped.name)
+        super.init(wrapped)
     }
 
     override func invoke(_ input: Input, context: RunContext) async throws -> Output {

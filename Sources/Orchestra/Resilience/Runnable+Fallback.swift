@@ -31,23 +31,21 @@ extension Runnable {
 }
 
 /// A runnable that runs another one when it fails.
-final class FallingBack<Input: Sendable, Output: Sendable>: Runnable<Input, Output>, @unchecked Sendable {
+final class FallingBack<Input: Sendable, Output: Sendable>: PolicyWrapper<Input, Output>, @unchecked Sendable {
     // @unchecked: every stored property is immutable and Sendable.
-    let primary: Runnable<Input, Output>
     let other: Runnable<Input, Output>
     let when: (@Sendable (any Error) -> Bool)?
 
     init(_ primary: Runnable<Input, Output>, to other: Runnable<Input, Output>, when: (@Sendable (any Error) -> Bool)?)
     {
-        self.primary = primary
         self.other = other
         self.when = when
-        super.init(name: primary.name)
+        super.init(primary)
     }
 
     override func invoke(_ input: Input, context: RunContext) async throws -> Output {
         do {
-            return try await primary.invoke(input, context: context)
+            return try await wrapped.invoke(input, context: context)
         } catch {
             guard !context.isBeyondPolicies(error), when?(error) ?? true else { throw error }
             context.publish(.fallback(to: other.name, error: error))

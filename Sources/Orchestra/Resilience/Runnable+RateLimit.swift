@@ -20,15 +20,13 @@ extension Runnable {
 }
 
 /// A runnable that takes a permit from a rate limiter before running another one.
-final class RateLimited<Input: Sendable, Output: Sendable>: Runnable<Input, Output>, @unchecked Sendable {
+final class RateLimited<Input: Sendable, Output: Sendable>: PolicyWrapper<Input, Output>, @unchecked Sendable {
     // @unchecked: every stored property is immutable and Sendable.
-    let wrapped: Runnable<Input, Output>
     let limiter: RateLimiter
 
     init(_ wrapped: Runnable<Input, Output>, limiter: RateLimiter) {
-        self.wrapped = wrapped
         self.limiter = limiter
-        super.init(name: wrapped.name)
+        super.init(wrapped)
     }
 
     override func invoke(_ input: Input, context: RunContext) async throws -> Output {

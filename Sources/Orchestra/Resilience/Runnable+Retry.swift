@@ -28,9 +28,8 @@ extension Runnable {
 }
 
 /// A runnable that runs another one again when it fails.
-final class Retrying<Input: Sendable, Output: Sendable>: Runnable<Input, Output>, @unchecked Sendable {
+final class Retrying<Input: Sendable, Output: Sendable>: PolicyWrapper<Input, Output>, @unchecked Sendable {
     // @unchecked: every stored property is immutable and Sendable.
-    let wrapped: Runnable<Input, Output>
     let policy: RetryPolicy
     let adjust: (@Sendable (Input, any Error, Int) throws -> Input)?
 
@@ -38,10 +37,9 @@ final class Retrying<Input: Sendable, Output: Sendable>: Runnable<Input, Output>
         _ wrapped: Runnable<Input, Output>, policy: RetryPolicy,
         adjust: (@Sendable (Input, any Error, Int) throws -> Input)?
     ) {
-        self.wrapped = wrapped
         self.policy = policy
         self.adjust = adjust
-        super.init(name: wrapped.name)
+        super.init(wrapped)
     }
 
     override func invoke(_ input: Input, context: RunContext) async throws -> Output {

@@ -25,15 +25,13 @@ extension Runnable {
 }
 
 /// A runnable that cancels another one at a deadline.
-final class TimingOut<Input: Sendable, Output: Sendable>: Runnable<Input, Output>, @unchecked Sendable {
+final class TimingOut<Input: Sendable, Output: Sendable>: PolicyWrapper<Input, Output>, @unchecked Sendable {
     // @unchecked: every stored property is immutable and Sendable.
-    let wrapped: Runnable<Input, Output>
     let limit: Duration
 
     init(_ wrapped: Runnable<Input, Output>, limit: Duration) {
-        self.wrapped = wrapped
         self.limit = limit
-        super.init(name: wrapped.name)
+        super.init(wrapped)
     }
 
     override func invoke(_ input: Input, context: RunContext) async throws -> Output {
