@@ -11,13 +11,16 @@ let package = Package(
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "Orchestra", targets: ["Orchestra"]),
+        .library(name: "OrchestraAgents", targets: ["OrchestraAgents"]),
         .library(name: "OrchestraTesting", targets: ["OrchestraTesting"]),
         .executable(name: "quick-start", targets: ["quick-start"]),
         .executable(name: "orchestra-bench", targets: ["orchestra-bench"]),
     ],
     targets: [
         .target(name: "Orchestra", swiftSettings: strictSettings),
-        .target(name: "OrchestraTesting", dependencies: ["Orchestra"], swiftSettings: strictSettings),
+        .target(name: "OrchestraAgents", dependencies: ["Orchestra"], swiftSettings: strictSettings),
+        .target(
+            name: "OrchestraTesting", dependencies: ["Orchestra", "OrchestraAgents"], swiftSettings: strictSettings),
         .executableTarget(
             name: "quick-start",
             dependencies: ["Orchestra"],
@@ -33,6 +36,11 @@ let package = Package(
         .testTarget(
             name: "OrchestraTests",
             dependencies: ["Orchestra", "OrchestraTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OrchestraAgentsTests",
+            dependencies: ["OrchestraAgents", "OrchestraTesting"],
             swiftSettings: strictSettings
         ),
     ],
