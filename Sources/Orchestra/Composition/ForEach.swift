@@ -111,8 +111,8 @@ open class ForEach<Element: Sendable, Value: Sendable>: Runnable<[Element], [Val
             for _ in 0..<workers {
                 group.addTask {
                     var done = Worked()
-                    // A cancelled worker goes on taking elements, which its child runs refuse at once:
-                    // each says why, and the first of them becomes the state's error.
+                    // A cancelled worker takes the next element, whose child run refuses at once and says
+                    // why; the first such error becomes the state's error, and the worker stops.
                     while let index = cursor.next(below: elements.count) {
                         do throws(OrchestrationError) {
                             let result = try await self.outcome(of: elements[index], at: index, context: context)

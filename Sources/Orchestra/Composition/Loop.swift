@@ -15,7 +15,7 @@
 /// earlier state instead: `review.advance(to: draft, when: { !$0.approved })`.
 open class Loop<Value: Sendable>: Runnable<Value, Value>, @unchecked Sendable {
     // @unchecked: every stored property is immutable and Sendable.
-    let body: any StateNode
+    let body: Runnable<Value, Value>
     let condition: @Sendable (Value) throws -> Bool
     let maxIterations: Int
 
@@ -49,16 +49,14 @@ open class Loop<Value: Sendable>: Runnable<Value, Value>, @unchecked Sendable {
         guard maxIterations >= 1 else {
             throw context.settingBelowOne("Loop", "maxIterations", is: maxIterations)
         }
-        var value: any Sendable = input
+        var value = input
         for iteration in 0..<maxIterations {
-            value = try await context.scope.runChild(body, value, parent: context.childParent(index: iteration))
-            let output: Value = try castErased(value, "the output of '\(body.stateName)'")
-            if try condition(output) { return output }
+            value = try await context.run(body, value, index: iteration)
+            if try condition(value) { return value }
         }
-        throw OrchestrationError(
-            code: .iterationLimitReached, state: context.path.description, step: context.step, runID: context.runID,
-            message:
-                "Loop '\(context.path)' ran '\(body.stateName)' \(maxIterations) times (its maxIterations) and its "
+        throw context.failure(
+            .iterationLimitReached,
+            "Loop '\(context.path)' ran '\(body.name)' \(maxIterations) times (its maxIterations) and its "
                 + "condition never held; raise maxIterations, or check that the body moves toward the condition"
         )
     }

@@ -75,14 +75,14 @@ public enum PipelineBuilder {
     /// The first step.
     public static func buildPartialBlock<Input, Output>(first: Runnable<Input, Output>) -> PipelineSteps<Input, Output>
     {
-        PipelineSteps(nodes: nodes(of: first))
+        PipelineSteps(nodes: Pipeline.spliced(first))
     }
 
     /// A step after the steps so far: its input must be their output.
     public static func buildPartialBlock<Input, Middle, Output>(
         accumulated: PipelineSteps<Input, Middle>, next: Runnable<Middle, Output>
     ) -> PipelineSteps<Input, Output> {
-        PipelineSteps(nodes: accumulated.nodes + nodes(of: next))
+        PipelineSteps(nodes: accumulated.nodes + Pipeline.spliced(next))
     }
 
     /// The `if` branch of an `if`/`else`; both branches have the same input and output types.
@@ -110,24 +110,20 @@ public enum PipelineBuilder {
     public static func buildOptional<Value>(_ steps: PipelineSteps<Value, Value>?) -> Runnable<Value, Value> {
         Pipeline(steps: steps?.nodes ?? [])
     }
+}
 
-    /// The branch chosen by an `if`/`else` is spliced in, so that its steps sit directly in the pipeline.
-    private static func nodes<Input, Output>(of step: Runnable<Input, Output>) -> [any StateNode] {
-        if let chain = step as? any ChainOfSteps, let nodes = chain.chainedSteps { return nodes }
+extension Pipeline {
+    /// The steps `step` stands for in a longer chain: the steps of a pipeline that only strings steps
+    /// together — a plain `Pipeline` under its default name, such as an `if`/`else` branch or a `then` —
+    /// spliced in, so that `Pipeline { a; b }.then(c)` is `a, b, c`; otherwise `step` itself. A pipeline
+    /// with a name of its own, or of a subclass, stays one step with its children under it.
+    static func spliced(_ step: Runnable<Input, Output>) -> [any StateNode] {
+        if let pipeline = step as? Pipeline<Input, Output>, type(of: pipeline) == Pipeline.self,
+            pipeline.name == "Pipeline"
+        {
+            return pipeline.steps
+        }
         return [step]
-    }
-}
-
-/// A pipeline that only strings steps together — a plain `Pipeline` under its default name — whose
-/// steps a longer chain takes over instead of nesting it: `Pipeline { a; b }.then(c)` is `a, b, c`.
-/// A pipeline with a name of its own, or of a subclass, stays one step with its children under it.
-protocol ChainOfSteps {
-    var chainedSteps: [any StateNode]? { get }
-}
-
-extension Pipeline: ChainOfSteps {
-    var chainedSteps: [any StateNode]? {
-        type(of: self) == Pipeline.self && name == "Pipeline" ? steps : nil
     }
 }
 
@@ -141,8 +137,6 @@ extension Runnable {
     /// - Parameter next: The step after this one.
     /// - Returns: A ``Pipeline``; chaining `then` on it adds steps to it rather than nesting it.
     public func then<NextOutput>(_ next: Runnable<Output, NextOutput>) -> Pipeline<Input, NextOutput> {
-        let first = (self as? any ChainOfSteps)?.chainedSteps ?? [self]
-        let second = (next as? any ChainOfSteps)?.chainedSteps ?? [next]
-        return Pipeline(steps: first + second)
+        Pipeline(steps: Pipeline.spliced(self) + Pipeline.spliced(next))
     }
 }

@@ -57,24 +57,20 @@ extension RunContext {
     ///
     /// - Parameter problem: What is wrong and what it must be, naming the composite or policy.
     func invalidConfiguration(_ problem: String) -> OrchestrationError {
-        OrchestrationError(
-            code: .invalidConfiguration, state: path.description, step: step, runID: runID, message: problem
-        )
+        failure(.invalidConfiguration, problem)
+    }
+
+    /// An error of this run, at this state and step: what a composite or policy of the state fails it with.
+    ///
+    /// - Parameters:
+    ///   - code: The kind of failure.
+    ///   - message: What happened and what to do, naming the composite or policy and the state.
+    func failure(_ code: OrchestrationError.Code, _ message: String) -> OrchestrationError {
+        OrchestrationError(code: code, state: path.description, step: step, runID: runID, message: message)
     }
 
     /// The path under which this state's children run: this state, numbered with `index` if given.
     func childParent(index: Int? = nil) -> PathNode {
         PathNode(parent: parentNode, name: state, index: index)
     }
-}
-
-/// Casts a value that travelled erased back to the type it has by construction. A pattern cast, not
-/// `as?`: no `Optional<T>`, whose metadata unspecialized code would look up at run time.
-///
-/// - Parameter what: Names the value, for the error that only a bug in Orchestra could cause.
-func castErased<T>(_ value: any Sendable, as _: T.Type = T.self, _ what: @autoclosure () -> String)
-    throws(OrchestrationError) -> T
-{
-    if case let typed as T = value { return typed }
-    throw .internalInconsistency("\(what()) is a \(type(of: value)), not a \(T.self)")
 }

@@ -70,15 +70,11 @@ extension RunScope {
     /// What a child's failure becomes: an error of this run passes through unchanged, so that the run's
     /// error names the deepest state that failed; anything else is wrapped, naming the child.
     private func childFailure(_ error: any Error, _ name: String, parent: PathNode, step: Int) -> OrchestrationError {
-        if let own = error as? OrchestrationError, own.runID == runID { return own }
-        if isCancelled || Task.isCancelled {
+        let isOwn = (error as? OrchestrationError)?.runID == runID
+        if !isOwn, isCancelled || Task.isCancelled {
             return childCancelled(name, parent: parent, step: step, moment: "while it was running", underlying: error)
         }
-        let path = parent.path(to: name)
-        return OrchestrationError(
-            code: .stateFailed, state: path, step: step, runID: runID, underlying: error,
-            message: "state '\(path)' threw at step \(step): \(error)"
-        )
+        return .thrown(error, byState: parent.path(to: name), step: step, runID: runID)
     }
 
     private func childCancelled(

@@ -2,7 +2,7 @@ import Synchronization
 
 /// What every state of one run shares, in one object, so that a context costs one reference and a
 /// run one allocation: the run's identity and clock, where its events go, whether it was cancelled,
-/// and its memory.
+/// its memory, and the step counter, step limit and children's record steps that composites share.
 ///
 /// Events go to the run's own log (runs started with `start`) and to the hub. The engine buffers a
 /// transition's events in an ``EventBuffer`` it owns and hands them over together before the next

@@ -146,6 +146,18 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
         return kept.code == .cancelled && code != .cancelled
     }
 
+    /// What `error`, thrown by the state at `state` (its name, or its path inside composites) at `step`,
+    /// becomes: an error of this run passes through unchanged — a composite's child that failed, or a
+    /// policy — so that the run's error names the deepest state that failed; anything else is wrapped as
+    /// ``Code/stateFailed``.
+    static func thrown(_ error: any Error, byState state: String, step: Int, runID: RunID) -> OrchestrationError {
+        if let own = error as? OrchestrationError, own.runID == runID { return own }
+        return OrchestrationError(
+            code: .stateFailed, state: state, step: step, runID: runID, underlying: error,
+            message: "state '\(state)' threw at step \(step): \(error)"
+        )
+    }
+
     static func internalInconsistency(_ what: String) -> OrchestrationError {
         OrchestrationError(
             code: .internalInconsistency,

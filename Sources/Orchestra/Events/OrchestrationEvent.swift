@@ -1,7 +1,8 @@
 /// Something that happened in a run: a state started or finished, a transition, a chunk a state
-/// emitted, or the end of the run.
+/// emitted, what a resilience policy did (a retry, a timeout, a refusal…), or the end of the run.
 ///
-/// Every event carries the run's id, the step, the state's name and a timestamp. Events of one
+/// Every event carries the run's id, the step, the state's name (and its ``path`` inside composites)
+/// and a timestamp. Events of one
 /// run are delivered in the order they happened, to every subscriber.
 ///
 /// ```swift
@@ -123,8 +124,7 @@ extension OrchestrationEvent: CustomStringConvertible {
     /// eight characters); a state inside a composite is shown by its path, as in
     /// `[run 1F3A9C2B step 7 Research/ForEach[3]/Search] state started`.
     public var description: String {
-        let location = parentNode.map { $0.path(to: state) } ?? state
-        let prefix = "[run \(runID.description.prefix(8)) step \(step) \(location)]"
+        let prefix = "[run \(runID.description.prefix(8)) step \(step) \(path)]"
         switch kind {
         case .runStarted: return "\(prefix) run started"
         case .stateStarted: return "\(prefix) state started"

@@ -111,14 +111,12 @@ struct RunEngine: Sendable {
                 } catch {
                     nowIsFresh = recording || scope.isListened
                     if nowIsFresh { now = clock.now() }
-                    let lastStep = scope.currentStep
-                    if lastStep != step { machine.childrenRan(through: lastStep) }
                     action = machine.stateThrew(error, isCancelled: scope.isCancelled)
                     if recording {
                         record.appendStep(
                             step, name, start: started - runStart, duration: now - started, next: nil, label: nil,
                             failed: true)
-                        if lastStep != step { record.appendChildSteps(scope.takeChildSteps()) }
+                        if scope.currentStep != step { record.appendChildSteps(scope.takeChildSteps()) }
                     }
                     if case .fail(let failure) = action {
                         events.append(step, name, now, .stateFailed(failure))
@@ -167,7 +165,7 @@ struct RunEngine: Sendable {
 /// grows its record as usual.
 final class StepsHint: Sendable {
     /// At most this many are reserved, whatever the last run took: a short run after a long one
-    /// carries at most this much unused room (24 KiB) in its record.
+    /// carries at most this much unused room (about 26 KiB) in its record.
     static let cap = 256
     let value = Atomic(8)
 

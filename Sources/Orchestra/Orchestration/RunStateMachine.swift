@@ -120,16 +120,7 @@ struct RunStateMachine {
         if isCancelled {
             return .fail(cancelled(during: "while state '\(stateName)' was running", underlying: error))
         }
-        // A composite's child failed: its error, already of this run, names the deepest state that failed.
-        if let own = error as? OrchestrationError, own.runID == runID {
-            return .fail(own)
-        }
-        return .fail(
-            OrchestrationError(
-                code: .stateFailed, state: stateName, step: step, runID: runID, underlying: error,
-                message: "state '\(stateName)' threw at step \(step): \(error)"
-            )
-        )
+        return .fail(.thrown(error, byState: stateName, step: step, runID: runID))
     }
 
     private func cancelled(during moment: String, underlying: (any Error)? = nil) -> OrchestrationError {

@@ -49,7 +49,7 @@ public struct RunRecord: Sendable, Codable, Hashable {
         /// How long its `invoke` took, until it returned or threw; `nil` in a record that was decoded
         /// without it.
         public var duration: Duration?
-        // Declared here, not last, so that it fills `duration`'s padding: a step is 96 bytes, not 104.
+        // Declared here, not last, so that it fills `duration`'s padding: a step is 104 bytes, not 112.
         /// Whether the state threw.
         public var failed: Bool
         /// The state the run went to next; `nil` for the last step.

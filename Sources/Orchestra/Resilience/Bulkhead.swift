@@ -57,18 +57,20 @@ public final class Bulkhead: Sendable {
     /// - Throws: ``OrchestrationError/Code/rejected`` when the queue is full; `CancellationError` when the
     ///   task is cancelled while waiting; ``OrchestrationError/Code/invalidConfiguration``.
     func acquire(_ context: RunContext) async throws {
-        guard maxConcurrent >= 1, maxQueued >= 0 else {
-            let setting = maxConcurrent < 1 ? "maxConcurrent \(maxConcurrent)" : "maxQueued \(maxQueued)"
-            throw context.invalidConfiguration(
-                "the bulkhead '\(name)' has \(setting); it must be at least \(maxConcurrent < 1 ? 1 : 0)")
-        }
+        let problem = configurationProblem(
+            of: "the bulkhead '\(name)'",
+            [
+                ("maxConcurrent \(maxConcurrent)", maxConcurrent < 1, "be at least 1"),
+                ("maxQueued \(maxQueued)", maxQueued < 0, "be at least 0"),
+            ])
+        if let problem { throw context.invalidConfiguration(problem) }
         let admitted = state.withLock { $0.places.enterIfFree() }
         if admitted { return }
         switch try await wait(context) {
         case .admitted:
             return
         case .rejected(let running, let queued):
-            throw context.policyError(
+            throw context.refusal(
                 .rejected,
                 "the bulkhead '\(name)' is full, with \(running) running and \(queued) queued, the most "
                     + "it allows, so state '\(context.path)' did not run; raise maxConcurrent or maxQueued, or retry later"

@@ -101,8 +101,7 @@ public final class CircuitBreaker: Sendable {
     public var state: State { guarded.withLock { $0.machine.state } }
 
     /// Closes the breaker and forgets its failures and its clock — between tests that share a breaker,
-    /// say.
-    /// The outcomes of calls let in before the reset do not count.
+    /// say. The outcomes of calls let in before the reset do not count.
     public func reset() {
         guarded.withLock { guarded in
             guarded.machine.reset()
@@ -133,13 +132,13 @@ public final class CircuitBreaker: Sendable {
                 case .failures(let count): "after \(count) failure\(count == 1 ? "" : "s") within \(window)"
                 case .probeFailed: "after a probe call failed"
                 }
-            throw context.policyError(
+            throw context.refusal(
                 .circuitOpen,
                 "the circuit breaker '\(name)' is open \(why), so state '\(context.path)' did not run; it lets a "
                     + "probe call through in \(retryIn.roundedUpToMilliseconds)"
             )
         case .refuseProbing:
-            throw context.policyError(
+            throw context.refusal(
                 .circuitOpen,
                 "the circuit breaker '\(name)' is half-open and its \(probes) probe call\(probes == 1 ? " is" : "s are") taken, so state "
                     + "'\(context.path)' did not run; try again once they succeed"
@@ -174,18 +173,14 @@ public final class CircuitBreaker: Sendable {
     }
 
     private var configurationProblem: String? {
-        let problem =
-            if failureThreshold < 1 {
-                "failureThreshold \(failureThreshold); it must be at least 1"
-            } else if probes < 1 {
-                "probes \(probes); it must be at least 1"
-            } else if window <= .zero {
-                "window \(window); it must be more than zero"
-            } else if coolDown < .zero {
-                "coolDown \(coolDown); it must not be negative"
-            } else {
-                String?.none
-            }
-        return problem.map { "the circuit breaker '\(name)' has \($0)" }
+        Orchestra.configurationProblem(
+            of: "the circuit breaker '\(name)'",
+            [
+                ("failureThreshold \(failureThreshold)", failureThreshold < 1, "be at least 1"),
+                ("probes \(probes)", probes < 1, "be at least 1"),
+                ("window \(window)", window <= .zero, "be more than zero"),
+                ("coolDown \(coolDown)", coolDown < .zero, "not be negative"),
+            ])
     }
+
 }

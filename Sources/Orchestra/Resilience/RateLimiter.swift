@@ -98,7 +98,7 @@ public final class RateLimiter: Sendable {
                 throw error
             }
         case .refuse(let wait):
-            throw context.policyError(
+            throw context.refusal(
                 .rejected,
                 "the rate limiter '\(name)' (\(permits) per \(interval), burst \(burst)) has no permit for state "
                     + "'\(context.path)' for another \(wait.roundedUpToMilliseconds), longer than its maxWait of \(maxWait ?? .zero), so "
@@ -108,18 +108,14 @@ public final class RateLimiter: Sendable {
     }
 
     private var configurationProblem: String? {
-        let problem =
-            if permits < 1 {
-                "permits \(permits); it must be at least 1"
-            } else if burst < 1 {
-                "burst \(burst); it must be at least 1"
-            } else if interval <= .zero {
-                "interval \(interval); it must be more than zero"
-            } else if let maxWait, maxWait < .zero {
-                "maxWait \(maxWait); it must not be negative"
-            } else {
-                String?.none
-            }
-        return problem.map { "the rate limiter '\(name)' has \($0)" }
+        Orchestra.configurationProblem(
+            of: "the rate limiter '\(name)'",
+            [
+                ("permits \(permits)", permits < 1, "be at least 1"),
+                ("burst \(burst)", burst < 1, "be at least 1"),
+                ("interval \(interval)", interval <= .zero, "be more than zero"),
+                ("maxWait \(maxWait ?? .zero)", (maxWait ?? .zero) < .zero, "not be negative"),
+            ])
     }
+
 }

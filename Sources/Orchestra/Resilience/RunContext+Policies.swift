@@ -10,15 +10,26 @@ extension RunContext {
         return false
     }
 
-    /// The error a policy of this state fails it with, and — for a rejection — the event saying so.
+    /// The error of a policy that refused to run this state, published as a
+    /// ``OrchestrationEvent/Kind/rejected(_:)`` event.
     ///
     /// - Parameters:
-    ///   - code: ``OrchestrationError/Code/timedOut``, ``OrchestrationError/Code/circuitOpen`` or
-    ///     ``OrchestrationError/Code/rejected``.
-    ///   - message: What happened and what to do, naming the policy and the state.
-    func policyError(_ code: OrchestrationError.Code, _ message: String) -> OrchestrationError {
-        let error = OrchestrationError(code: code, state: path.description, step: step, runID: runID, message: message)
-        if code != .timedOut { publish(.rejected(error)) }
+    ///   - code: ``OrchestrationError/Code/circuitOpen`` or ``OrchestrationError/Code/rejected``.
+    ///   - message: Why, naming the policy and the state, and what to do.
+    func refusal(_ code: OrchestrationError.Code, _ message: String) -> OrchestrationError {
+        let error = failure(code, message)
+        publish(.rejected(error))
         return error
     }
+}
+
+/// The configuration problem of a composite or policy — the first of its settings that breaks its rule —
+/// as in `the rate limiter 'API' has burst 0; it must be at least 1`; `nil` when every setting keeps it.
+///
+/// - Parameters:
+///   - owner: Names the composite or policy, as in `the rate limiter 'API'`.
+///   - rules: Each setting with its value (`burst 0`), whether it breaks its rule, and the rule (`be at
+///     least 1`).
+func configurationProblem(of owner: String, _ rules: [(setting: String, broken: Bool, rule: String)]) -> String? {
+    rules.first(where: \.broken).map { "\(owner) has \($0.setting); it must \($0.rule)" }
 }

@@ -59,7 +59,7 @@ final class TimingOut<Input: Sendable, Output: Sendable>: PolicyWrapper<Input, O
         // A run cancelled as the deadline came is cancelled, not timed out.
         let cancelled = context.scope.isCancelled || Task.isCancelled
         guard timedOut.load(ordering: .sequentiallyConsistent), !cancelled else { return try result.get() }
-        throw context.policyError(
+        throw context.failure(
             .timedOut,
             "state '\(context.path)' did not finish within its timeout of \(limit) and was cancelled; "
                 + "raise the limit, or retry or fall back on timedOut"

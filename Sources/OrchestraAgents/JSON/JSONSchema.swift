@@ -22,7 +22,20 @@
 public struct JSONSchema: Sendable, Hashable {
     /// A value's type, as `type` names it.
     public enum ValueType: String, Sendable, Hashable, Codable, CaseIterable {
-        case null, boolean, object, array, number, integer, string
+        /// `null`.
+        case null
+        /// `true` or `false`.
+        case boolean
+        /// An object.
+        case object
+        /// An array.
+        case array
+        /// Any number.
+        case number
+        /// A whole number.
+        case integer
+        /// A string.
+        case string
     }
 
     /// What an object may have besides its ``properties``.

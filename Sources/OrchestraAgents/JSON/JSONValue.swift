@@ -10,11 +10,17 @@
 /// Numbers are `Double`s, as in JavaScript: integers up to 2^53 are exact, and ``intValue`` reads one
 /// back only when it is a whole number in range.
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array of values.
     case array([JSONValue])
+    /// An object: members by name.
     case object([String: JSONValue])
 
     /// The member `key` of an object; `nil` for a missing key or a value that is not an object.

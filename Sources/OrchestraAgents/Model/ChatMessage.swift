@@ -9,7 +9,14 @@
 public struct ChatMessage: Sendable, Hashable, Codable {
     /// Who speaks.
     public enum Role: String, Sendable, Hashable, Codable {
-        case system, user, assistant, tool
+        /// Instructions for the model.
+        case system
+        /// The person asking.
+        case user
+        /// The model.
+        case assistant
+        /// A tool's result.
+        case tool
     }
 
     /// Who speaks.
