@@ -20,6 +20,8 @@ final class RunScope: Sendable {
     /// When the run started, on its clock; `.zero` when the run was neither recorded nor listened to
     /// as it started.
     let runStart: Duration
+    /// Whether ``runStart`` was read from the clock; a manual clock's start may well be `.zero` too.
+    let measuredStart: Bool
     /// The last step number given out: the engine sets it as each state of the machine starts, and
     /// each child of a composite takes the next one, from whichever task runs it.
     private let lastStep = Atomic(0)
@@ -45,7 +47,8 @@ final class RunScope: Sendable {
         self.log = log
         self.stepLimit = stepLimit
         self.records = records || log != nil
-        runStart = self.records || hub.hasSubscribers ? clock.now() : .zero
+        measuredStart = self.records || hub.hasSubscribers
+        runStart = measuredStart ? clock.now() : .zero
     }
 
     /// The run's memory, shared by every state of this run and by no other run.

@@ -45,8 +45,14 @@ struct RunEngine: Sendable {
         var events = EventBuffer(scope: scope)
         // Times are read once per transition: a state's finish is the next state's start.
         let runStart = scope.runStart
-        var nowIsFresh = recording || scope.isListened
+        // From the scope's one reading: a subscriber that arrived since it was made gets a fresh time, not
+        // an unmeasured zero as the first state's start.
+        var nowIsFresh = scope.measuredStart
         var now = runStart
+        if !nowIsFresh, scope.isListened {
+            now = clock.now()
+            nowIsFresh = true
+        }
         let startName = start.stateName
         events.append(0, startName, now, .runStarted)
 
