@@ -22,9 +22,7 @@ struct FanOutTests {
         #expect(orchestration.validate().isEmpty)
         let handle = orchestration.start(1)
         await clock.waitForSleepers(2)  // both branches asleep at once
-        clock.advance(by: .seconds(1))
-        await clock.waitForSleepers(1)
-        clock.advance(by: .seconds(1))
+        clock.advance(by: .seconds(2))
         #expect(try await handle.value == "slow 2 + 20")
         let record = await handle.record
         #expect(record.transitions.map { "\($0.from)->\($0.to)" } == ["Fetch->Fetch fan-out", "Fetch fan-out->Join"])

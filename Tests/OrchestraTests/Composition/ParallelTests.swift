@@ -118,9 +118,22 @@ struct ParallelTests {
             },
             sleepingUntilCancelled("Also", started: started, ended: ended)
         )
-        let error = try #require(await Orchestration(gather).start(0).result.orchestrationError)
+        let orchestration = Orchestration(gather)
+        let recorder = EventRecorder()
+        recorder.attach(to: orchestration)
+        let handle = orchestration.start(0)
+        let error = try #require(await handle.result.orchestrationError)
         #expect(error.state == "Parallel[1]/Check")
         #expect(ended.count == started.count)
+        await orchestration.waitForHooks()
+        // Each asynchronous branch either never started, or started and ended cancelled.
+        for path in ["Parallel[0]/Waiting", "Parallel[2]/Also"] {
+            let kinds = recorder.events(of: handle.id).filter { $0.path.description == path }.map { event in
+                if case .stateFailed(let failure) = event.kind { return "failed \(failure.code)" }
+                return event.kind.name
+            }
+            #expect(kinds.isEmpty || kinds == ["stateStarted", "failed cancelled"], "\(path): \(kinds)")
+        }
     }
 
     @Test("cancelling the run cancels every branch, and none outlives it")

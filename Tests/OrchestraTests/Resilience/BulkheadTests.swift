@@ -5,19 +5,6 @@ import Testing
 
 @Suite("Resilience: bulkhead", .timeLimit(.minutes(1)))
 struct BulkheadTests {
-    /// A state that counts itself in flight, waits at `gate`, and returns its input.
-    static func held(
-        _ inFlight: InFlight, _ gate: Gate, onStart: @escaping @Sendable (Int) -> Void = { _ in }
-    ) -> Runnable<Int, Int> {
-        Runnable("Call") { n, _ in
-            inFlight.enter()
-            defer { inFlight.leave() }
-            onStart(n)
-            await gate.wait()
-            return n
-        }
-    }
-
     @Test("1,000 concurrent calls: never more than maxConcurrent at once, and every call completes")
     func neverExceedsLimit() async throws {
         let inFlight = InFlight()
@@ -44,23 +31,23 @@ struct BulkheadTests {
         let inFlight = InFlight()
         let gate = Gate()
         let bulkhead = Bulkhead("Calls", maxConcurrent: 8, maxQueued: 10)
-        let orchestration = Orchestration(Self.held(inFlight, gate).bulkhead(bulkhead))
+        let orchestration = Orchestration(held(at: gate, inFlight).bulkhead(bulkhead))
+        let rejected = Counter()
         let all = await withTaskGroup(of: OrchestrationError.Code?.self) { group in
             for n in 0..<1000 {
-                group.addTask { await orchestration.start(n).result.orchestrationError?.code }
+                group.addTask {
+                    let code = await orchestration.start(n).result.orchestrationError?.code
+                    if code == .rejected { rejected.increment() }
+                    return code
+                }
             }
-            var codes: [OrchestrationError.Code?] = []
-            for await code in group {
-                codes.append(code)
-                // The rejected calls end while the others are held at the gate.
-                guard codes.count == 982 else { continue }
-                #expect(codes.allSatisfy { $0 == .rejected })
-                #expect(inFlight.now == 8)
-                #expect(bulkhead.running == 8)
-                #expect(bulkhead.queued == 10)
-                gate.open()
-            }
-            return codes
+            // The rejected calls end while the others are held at the gate, which opens whatever happened.
+            #expect(await eventually { rejected.count == 982 })
+            #expect(await eventually { inFlight.now == 8 })
+            #expect(bulkhead.running == 8)
+            #expect(bulkhead.queued == 10)
+            gate.open()
+            return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(all.filter { $0 == .rejected }.count == 982)
         #expect(all.filter { $0 == nil }.count == 18)
@@ -72,7 +59,7 @@ struct BulkheadTests {
     func rejectionEvents() async throws {
         let gate = Gate()
         let bulkhead = Bulkhead("Call", maxConcurrent: 1, maxQueued: 1)
-        let orchestration = Orchestration(Self.held(InFlight(), gate).bulkhead(bulkhead))
+        let orchestration = Orchestration(held(at: gate).bulkhead(bulkhead))
         let recorder = EventRecorder()
         recorder.attach(to: orchestration)
         let running = orchestration.start(1)
@@ -103,7 +90,7 @@ struct BulkheadTests {
         let order = Mutex<[Int]>([])
         let bulkhead = Bulkhead("Calls", maxConcurrent: 1)
         let orchestration = Orchestration(
-            Self.held(InFlight(), gate) { n in order.withLock { $0.append(n) } }.bulkhead(bulkhead))
+            held(at: gate) { n in order.withLock { $0.append(n) } }.bulkhead(bulkhead))
         var handles = [orchestration.start(0)]
         #expect(await eventually { bulkhead.running == 1 })
         for n in 1...5 {
@@ -119,7 +106,7 @@ struct BulkheadTests {
     func cancelWhileQueued() async throws {
         let gate = Gate()
         let bulkhead = Bulkhead("Calls", maxConcurrent: 1)
-        let orchestration = Orchestration(Self.held(InFlight(), gate).bulkhead(bulkhead))
+        let orchestration = Orchestration(held(at: gate).bulkhead(bulkhead))
         let first = orchestration.start(1)
         #expect(await eventually { bulkhead.running == 1 })
         let second = orchestration.start(2)
@@ -137,8 +124,8 @@ struct BulkheadTests {
         let inFlight = InFlight()
         let gate = Gate()
         let bulkhead = Bulkhead("GPU", maxConcurrent: 2, maxQueued: 0)
-        let draft = Orchestration(Self.held(inFlight, gate).bulkhead(bulkhead))
-        let review = Orchestration(Self.held(inFlight, gate).bulkhead(bulkhead))
+        let draft = Orchestration(held(at: gate, inFlight).bulkhead(bulkhead))
+        let review = Orchestration(held(at: gate, inFlight).bulkhead(bulkhead))
         let one = draft.start(1)
         let two = review.start(2)
         #expect(await eventually { inFlight.now == 2 })

@@ -165,12 +165,8 @@ struct CircuitBreakerTests {
     func innerRefusalsDoNotCount() async throws {
         let gate = Gate()
         let breaker = CircuitBreaker("LLM", failureThreshold: 2)
-        let held = Runnable<Int, Int>("Model") { n, _ in
-            await gate.wait()
-            return n
-        }
         let bulkhead = Bulkhead("GPU", maxConcurrent: 1, maxQueued: 0)
-        let orchestration = Orchestration(held.bulkhead(bulkhead).circuitBreaker(breaker))
+        let orchestration = Orchestration(held("Model", at: gate).bulkhead(bulkhead).circuitBreaker(breaker))
         let holder = orchestration.start(1)
         #expect(await eventually { bulkhead.running == 1 })
         for _ in 0..<3 { #expect(await orchestration.start(2).result.orchestrationError?.code == .rejected) }
@@ -208,8 +204,8 @@ struct CircuitBreakerTests {
         let plan = Orchestration(Self.model("Plan", calls: calls).circuitBreaker(breaker), options: .init(clock: clock))
         let write = Orchestration(
             Self.model("Write", calls: calls).circuitBreaker(breaker), options: .init(clock: clock))
-        _ = try? await plan.run(-1)
-        _ = try? await write.run(-1)
+        #expect(await plan.start(-1).result.orchestrationError?.code == .stateFailed)
+        #expect(await write.start(-1).result.orchestrationError?.code == .stateFailed)
         #expect(breaker.state == .open)
         let error = try #require(await plan.start(1).result.orchestrationError)
         #expect(error.code == .circuitOpen)
@@ -234,20 +230,19 @@ struct CircuitBreakerTests {
         #expect(await second.call(1) == nil)
     }
 
-    @Test("a setting it cannot run with fails every call with invalidConfiguration, naming the setting")
-    func invalidSettings() async throws {
-        let cases: [(CircuitBreaker, String)] = [
+    @Test(
+        "a setting it cannot run with fails every call with invalidConfiguration, naming the setting",
+        arguments: [
             (CircuitBreaker("A", failureThreshold: 0), "failureThreshold 0; it must be at least 1"),
             (CircuitBreaker("B", probes: 0), "probes 0; it must be at least 1"),
             (CircuitBreaker("C", window: .zero), "window 0.0 seconds; it must be more than zero"),
             (CircuitBreaker("D", coolDown: .seconds(-1)), "coolDown -1.0 seconds; it must not be negative"),
-        ]
-        for (breaker, problem) in cases {
-            let fixture = Fixture(breaker)
-            let error = try #require(await fixture.orchestration.start(1).result.orchestrationError)
-            #expect(error.code == .invalidConfiguration)
-            #expect(error.message == "the circuit breaker '\(breaker.name)' has \(problem)")
-            #expect(fixture.calls.count == 0)
-        }
+        ])
+    func invalidSettings(breaker: CircuitBreaker, problem: String) async throws {
+        let fixture = Fixture(breaker)
+        let error = try #require(await fixture.orchestration.start(1).result.orchestrationError)
+        #expect(error.code == .invalidConfiguration)
+        #expect(error.message == "the circuit breaker '\(breaker.name)' has \(problem)")
+        #expect(fixture.calls.count == 0)
     }
 }

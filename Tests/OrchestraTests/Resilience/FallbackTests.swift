@@ -4,14 +4,10 @@ import Testing
 
 @Suite("Resilience: fallback", .timeLimit(.minutes(1)))
 struct FallbackTests {
-    static func answer(_ name: String, _ offset: Int) -> Runnable<Int, Int> {
-        Runnable(name) { n, _ in n + offset }
-    }
-
     @Test("when the primary fails, the fallback runs on the same input as a child, in events and record")
     func fallsBack() async throws {
-        let primary = Self.answer("Primary", 100).injectingFaults(.failFirst(1))
-        let backup = Self.answer("Backup", 200).injectingFaults()
+        let primary = Add(100, name: "Primary").injectingFaults(.failFirst(1))
+        let backup = Add(200, name: "Backup").injectingFaults()
         let orchestration = Orchestration(primary.fallback(to: backup))
         let recorder = EventRecorder()
         recorder.attach(to: orchestration)
@@ -32,15 +28,15 @@ struct FallbackTests {
 
     @Test("when the primary succeeds, the fallback never runs")
     func primarySucceeds() async throws {
-        let backup = Self.answer("Backup", 200).injectingFaults()
-        #expect(try await Orchestration(Self.answer("Primary", 100).fallback(to: backup)).run(1) == 101)
+        let backup = Add(200, name: "Backup").injectingFaults()
+        #expect(try await Orchestration(Add(100, name: "Primary").fallback(to: backup)).run(1) == 101)
         #expect(backup.calls == 0)
     }
 
     @Test("when both fail, the state fails with the fallback's error")
     func bothFail() async throws {
-        let primary = Self.answer("Primary", 0).injectingFaults(.failFirst(1))
-        let backup = Self.answer("Backup", 0).injectingFaults(.failFirst(1))
+        let primary = Add(0, name: "Primary").injectingFaults(.failFirst(1))
+        let backup = Add(0, name: "Backup").injectingFaults(.failFirst(1))
         let error = try #require(await Orchestration(primary.fallback(to: backup)).start(1).result.orchestrationError)
         #expect(error.code == .stateFailed)
         #expect(error.state == "Primary/Backup")
@@ -49,8 +45,8 @@ struct FallbackTests {
 
     @Test("an error `when` rejects fails the state without the fallback")
     func onlySomeErrors() async throws {
-        let primary = Self.answer("Primary", 0).injectingFaults(.failFirst(1, with: Boom(reason: "bad input")))
-        let backup = Self.answer("Backup", 0).injectingFaults()
+        let primary = Add(0, name: "Primary").injectingFaults(.failFirst(1, with: Boom(reason: "bad input")))
+        let backup = Add(0, name: "Backup").injectingFaults()
         let guarded = primary.fallback(to: backup) { ($0 as? OrchestrationError)?.code == .timedOut }
         let error = try #require(await Orchestration(guarded).start(1).result.orchestrationError)
         #expect(error.underlying as? Boom == Boom(reason: "bad input"))
@@ -60,8 +56,8 @@ struct FallbackTests {
     @Test("a timeout falls back when `when` asks for timeouts")
     func fallsBackOnTimeout() async throws {
         let clock = ManualClock()
-        let stuck = Self.answer("Primary", 0).injectingFaults(.hangUntilCancelled)
-        let guarded = stuck.timeout(.seconds(5)).fallback(to: Self.answer("Backup", 50)) {
+        let stuck = Add(0, name: "Primary").injectingFaults(.hangUntilCancelled)
+        let guarded = stuck.timeout(.seconds(5)).fallback(to: Add(50, name: "Backup")) {
             ($0 as? OrchestrationError)?.code == .timedOut
         }
         let handle = Orchestration(guarded, options: .init(clock: clock)).start(1)
@@ -73,8 +69,8 @@ struct FallbackTests {
 
     @Test("cancellation is never fallen back from")
     func notOnCancellation() async throws {
-        let stuck = Self.answer("Primary", 0).injectingFaults(.hangUntilCancelled)
-        let backup = Self.answer("Backup", 0).injectingFaults()
+        let stuck = Add(0, name: "Primary").injectingFaults(.hangUntilCancelled)
+        let backup = Add(0, name: "Backup").injectingFaults()
         let handle = Orchestration(stuck.fallback(to: backup)).start(1)
         await stuck.waitForHangs(1)
         handle.cancel()

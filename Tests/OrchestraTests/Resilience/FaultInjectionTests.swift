@@ -59,7 +59,7 @@ struct FaultInjectionTests {
         // SplitMix64's published first outputs for seed 0.
         #expect(generator.next() == 0xE220_A839_7B1D_CDAF)
         #expect(generator.next() == 0x6E78_9E6A_A1B9_65F4)
-        #expect(generator.nextUnit() < 1)
+        #expect(generator.nextUnit() == Double(0x06C4_5D18_8009_454F >> 11) * 0x1p-53)
     }
 
     @Test("delay waits on the run's clock before the call runs")

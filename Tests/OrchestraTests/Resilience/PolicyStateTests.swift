@@ -62,9 +62,15 @@ struct PolicyStateTests {
             return
         }
         #expect(machine.record(.failure, of: first, at: .zero) == nil)
-        guard case .run(let second, nil) = machine.admit(at: .seconds(11)) else { return }
+        guard case .run(let second, nil) = machine.admit(at: .seconds(11)) else {
+            Issue.record("a closed breaker refused its second call")
+            return
+        }
         #expect(machine.record(.failure, of: second, at: .seconds(11)) == nil)  // the first left the window
-        guard case .run(let third, nil) = machine.admit(at: .seconds(12)) else { return }
+        guard case .run(let third, nil) = machine.admit(at: .seconds(12)) else {
+            Issue.record("a closed breaker refused its third call")
+            return
+        }
         #expect(machine.record(.failure, of: third, at: .seconds(12)) == .open)
         #expect(machine.admit(at: .seconds(16)) == .refuseOpen(.failures(2), retryIn: .seconds(1)))
         guard case .run(let probe, .halfOpen) = machine.admit(at: .seconds(17)) else {

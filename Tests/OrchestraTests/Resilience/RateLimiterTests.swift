@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Resilience: rate limiter", .timeLimit(.minutes(1)))
 struct RateLimiterTests {
-    static let echo = Runnable<Int, Int>("Call") { n, _ in n }
+    static let echo = Add(0, name: "Call")
 
     /// Starts `count` runs at once through `limiter` on a manual clock, lets them all reach it, then runs
     /// the clock to the end. Returns when each call started (its wait, as the throttled events say), sorted.
@@ -151,9 +151,9 @@ struct RateLimiterTests {
         #expect(try await next.value == 3)
     }
 
-    @Test("a setting it cannot run with fails every call with invalidConfiguration, naming the setting")
-    func invalidSettings() async throws {
-        let cases: [(RateLimiter, String)] = [
+    @Test(
+        "a setting it cannot run with fails every call with invalidConfiguration, naming the setting",
+        arguments: [
             (RateLimiter("A", permits: 0, per: .seconds(1)), "permits 0; it must be at least 1"),
             (RateLimiter("B", permits: 1, per: .seconds(1), burst: 0), "burst 0; it must be at least 1"),
             (RateLimiter("C", permits: 1, per: .zero), "interval 0.0 seconds; it must be more than zero"),
@@ -161,13 +161,11 @@ struct RateLimiterTests {
                 RateLimiter("D", permits: 1, per: .seconds(1), maxWait: .seconds(-1)),
                 "maxWait -1.0 seconds; it must not be negative"
             ),
-        ]
-        for (limiter, problem) in cases {
-            let error = try #require(
-                await Orchestration(Self.echo.rateLimited(limiter)).start(1).result.orchestrationError)
-            #expect(error.code == .invalidConfiguration)
-            #expect(error.message == "the rate limiter '\(limiter.name)' has \(problem)")
-        }
+        ])
+    func invalidSettings(limiter: RateLimiter, problem: String) async throws {
+        let error = try #require(await Orchestration(Self.echo.rateLimited(limiter)).start(1).result.orchestrationError)
+        #expect(error.code == .invalidConfiguration)
+        #expect(error.message == "the rate limiter '\(limiter.name)' has \(problem)")
     }
 
     @Test("a run on another clock fails with invalidConfiguration")

@@ -4,18 +4,25 @@ import Testing
 
 @Suite("Resilience: timeout", .timeLimit(.minutes(1)))
 struct TimeoutTests {
+    /// A `Search` state whose every call hangs until cancelled.
+    static func stuckSearch() -> FaultInjector<Int, Int> {
+        Add(0, name: "Search").injectingFaults(.hangUntilCancelled)
+    }
+
     @Test("a state that hangs past its limit is cancelled at the deadline and fails with timedOut")
     func hangTimesOut() async throws {
         let clock = ManualClock()
-        let stuck = Runnable<Int, Int>("Search") { n, _ in n }.injectingFaults(.hangUntilCancelled)
+        let stuck = Self.stuckSearch()
         let orchestration = Orchestration(stuck.timeout(.seconds(20)), options: .init(clock: clock))
         let recorder = EventRecorder()
         recorder.attach(to: orchestration)
         let handle = orchestration.start(1)
         await stuck.waitForHangs(1)
         await clock.waitForSleepers(1)
+        #expect(clock.nextDeadline == .init(offset: .seconds(20)))
         clock.advance(by: .seconds(19))
         #expect(stuck.hanging == 1)
+        #expect(clock.sleeperCount == 1)
         clock.advance(by: .seconds(1))
         let error = try #require(await handle.result.orchestrationError)
         #expect(error.code == .timedOut)
@@ -56,7 +63,7 @@ struct TimeoutTests {
     @Test("cancelling the run during a timeout ends it as cancelled, not timed out, and ends the state")
     func cancelDuringTimeout() async throws {
         let clock = ManualClock()
-        let stuck = Runnable<Int, Int>("Search") { n, _ in n }.injectingFaults(.hangUntilCancelled)
+        let stuck = Self.stuckSearch()
         let handle = Orchestration(stuck.timeout(.seconds(20)), options: .init(clock: clock)).start(1)
         await stuck.waitForHangs(1)
         await clock.waitForSleepers(1)
@@ -70,7 +77,7 @@ struct TimeoutTests {
     @Test("fifty timeouts of different limits in one orchestration each fire at their own deadline, in order")
     func manyDeadlines() async throws {
         let clock = ManualClock()
-        let stuck = Runnable<Int, Int>("Search") { n, _ in n }.injectingFaults(.hangUntilCancelled)
+        let stuck = Self.stuckSearch()
         let limited = Dictionary(uniqueKeysWithValues: (1...50).map { ($0, stuck.timeout(.seconds($0))) })
         let pick = Runnable<Int, Int>("Pick") { seconds, context in
             guard let timed = limited[seconds] else { throw Boom(reason: "no limit \(seconds)") }
@@ -82,9 +89,7 @@ struct TimeoutTests {
             uniqueKeysWithValues: (1...50).shuffled(using: &generator).map { ($0, orchestration.start($0)) })
         await stuck.waitForHangs(50)
         for seconds in 1...50 {
-            let due = ManualClock.Instant(offset: .seconds(seconds))
-            #expect(await eventually { clock.nextDeadline == due }, "no deadline at \(seconds) s")
-            clock.advance(to: due)
+            await advance(clock, toDeadlineAt: Double(seconds))
             let error = try #require(await handles[seconds]?.result.orchestrationError)
             #expect(error.code == .timedOut)
             #expect(error.state == "Pick/Search")
@@ -95,7 +100,7 @@ struct TimeoutTests {
 
     @Test("on the real clock, every hang times out through the one shared timer")
     func realClock() async throws {
-        let stuck = Runnable<Int, Int>("Search") { n, _ in n }.injectingFaults(.hangUntilCancelled)
+        let stuck = Self.stuckSearch()
         // Different limits, so that the shared sleeper is replaced when an earlier deadline arrives.
         let orchestration = Orchestration(
             Runnable<Int, Int>("Pick") { n, context in
@@ -113,25 +118,25 @@ struct TimeoutTests {
 
     @Test("a limit meant as never, such as Int64.max seconds, lets the state finish on the real clock")
     func hugeLimit() async throws {
-        let state = Runnable<Int, Int>("State") { n, _ in n + 1 }
+        let state = Add(1, name: "State")
         #expect(try await Orchestration(state.timeout(.seconds(Int64.max))).run(1) == 2)
     }
 
-    @Test("a limit of zero or less fails with invalidConfiguration before the state runs")
-    func invalidLimit() async throws {
-        let state = Runnable<Int, Int>("State") { n, _ in n }.injectingFaults()
-        for limit in [Duration.zero, .seconds(-1)] {
-            let error = try #require(await Orchestration(state.timeout(limit)).start(0).result.orchestrationError)
-            #expect(error.code == .invalidConfiguration)
-            #expect(error.message.contains("timeout of 'State'"))
-        }
+    @Test(
+        "a limit of zero or less fails with invalidConfiguration before the state runs",
+        arguments: [Duration.zero, .seconds(-1)])
+    func invalidLimit(_ limit: Duration) async throws {
+        let state = Add(0, name: "State").injectingFaults()
+        let error = try #require(await Orchestration(state.timeout(limit)).start(0).result.orchestrationError)
+        #expect(error.code == .invalidConfiguration)
+        #expect(error.message.contains("timeout of 'State'"))
         #expect(state.calls == 0)
     }
 
     @Test("inside a composite, the timeout names the child's path")
     func pathInComposite() async throws {
         let clock = ManualClock()
-        let stuck = Runnable<Int, Int>("Search") { n, _ in n }.injectingFaults(.hangUntilCancelled)
+        let stuck = Self.stuckSearch()
         let pipeline = Pipeline(name: "Research") {
             Add(1)
             stuck.timeout(.seconds(3))

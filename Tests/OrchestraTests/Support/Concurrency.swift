@@ -1,5 +1,7 @@
 import Orchestra
+import OrchestraTesting
 import Synchronization
+import Testing
 
 /// Counts how many callers are inside a section at once, and the most there ever were.
 final class InFlight: Sendable {
@@ -73,4 +75,27 @@ final class Gate: Sendable {
         }
         for continuation in waiting { continuation.resume() }
     }
+}
+
+/// A state named `name` that counts itself in `inFlight`, tells `onStart` its input, waits at `gate`, and
+/// returns its input.
+func held(
+    _ name: String = "Call", at gate: Gate, _ inFlight: InFlight = InFlight(),
+    onStart: @escaping @Sendable (Int) -> Void = { _ in }
+) -> Runnable<Int, Int> {
+    Runnable(name) { n, _ in
+        inFlight.enter()
+        defer { inFlight.leave() }
+        onStart(n)
+        await gate.wait()
+        return n
+    }
+}
+
+/// Waits until the earliest sleeper on `clock` is due at `seconds`, then advances the clock to it — so a
+/// test walks through a timeline it knows, and a sleep that has not begun yet cannot be skipped.
+func advance(_ clock: ManualClock, toDeadlineAt seconds: Double) async {
+    let instant = ManualClock.Instant(offset: .seconds(seconds))
+    #expect(await eventually { clock.nextDeadline == instant }, "no sleeper due at \(seconds) s")
+    clock.advance(to: instant)
 }

@@ -48,9 +48,11 @@ final class Counter: Sendable {
     var count: Int { value.withLock { $0 } }
 }
 
-/// Waits until `condition` holds, yielding between checks; fails the wait after `limit` tries.
-func eventually(_ limit: Int = 100_000, _ condition: () -> Bool) async -> Bool {
-    for _ in 0..<limit {
+/// Waits until `condition` holds, yielding between checks; gives up after `limit` of real time, so that a
+/// slow machine waits longer rather than fails, and a condition that never holds fails the wait.
+func eventually(within limit: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
         if condition() { return true }
         await Task.yield()
     }
