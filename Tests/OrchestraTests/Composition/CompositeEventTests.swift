@@ -188,3 +188,18 @@ struct CompositeEventTests {
         #expect(recorder.events.contains { $0.description.contains(" step 2 Outer/Inner] state started") })
     }
 }
+
+@Suite("Composition: state paths")
+struct StatePathTests {
+    @Test("a path built from components reads back its components, depth, parent, last and text")
+    func anatomy() throws {
+        let path = try #require(StatePath(["Research", "ForEach[3]"])).appending("Search")
+        #expect(path.components == ["Research", "ForEach[3]", "Search"])
+        #expect(path.depth == 3)
+        #expect(path.last == "Search")
+        #expect(path.parent == StatePath(["Research", "ForEach[3]"]))
+        #expect(path.parent?.parent?.parent == nil)
+        #expect(path.description == "Research/ForEach[3]/Search")
+        #expect(StatePath([]) == nil)
+    }
+}
