@@ -30,6 +30,8 @@ public final class Bulkhead: Sendable {
     private typealias Waiter = CheckedContinuation<Entry, any Error>
 
     private let state: Mutex<(places: BulkheadState<Waiter>, nextID: Int)>
+    /// What is wrong with the settings, worked out once: every call through the bulkhead fails with it.
+    private let configurationProblem: String?
 
     /// Creates a bulkhead.
     ///
@@ -45,6 +47,12 @@ public final class Bulkhead: Sendable {
         self.maxConcurrent = maxConcurrent
         self.maxQueued = maxQueued
         state = Mutex((BulkheadState(maxConcurrent: maxConcurrent, maxQueued: maxQueued), 0))
+        configurationProblem = Orchestra.configurationProblem(
+            of: "the bulkhead '\(name)'",
+            [
+                ("maxConcurrent \(maxConcurrent)", maxConcurrent < 1, "be at least 1"),
+                ("maxQueued \(maxQueued)", maxQueued < 0, "be at least 0"),
+            ])
     }
 
     /// The number of calls running now.
@@ -57,13 +65,7 @@ public final class Bulkhead: Sendable {
     /// - Throws: ``OrchestrationError/Code/rejected`` when the queue is full; `CancellationError` when the
     ///   task is cancelled while waiting; ``OrchestrationError/Code/invalidConfiguration``.
     func acquire(_ context: RunContext) async throws {
-        let problem = configurationProblem(
-            of: "the bulkhead '\(name)'",
-            [
-                ("maxConcurrent \(maxConcurrent)", maxConcurrent < 1, "be at least 1"),
-                ("maxQueued \(maxQueued)", maxQueued < 0, "be at least 0"),
-            ])
-        if let problem { throw context.invalidConfiguration(problem) }
+        if let problem = configurationProblem { throw context.invalidConfiguration(problem) }
         let admitted = state.withLock { $0.places.enterIfFree() }
         if admitted { return }
         switch try await wait(context) {

@@ -63,6 +63,8 @@ public final class CircuitBreaker: Sendable {
     }
 
     private let guarded: Mutex<Guarded>
+    /// What is wrong with the settings, worked out once: every call through the breaker fails with it.
+    private let configurationProblem: String?
 
     /// Creates a closed breaker.
     ///
@@ -91,6 +93,14 @@ public final class CircuitBreaker: Sendable {
         self.coolDown = coolDown
         self.probes = probes
         self.isFailure = isFailure
+        configurationProblem = Orchestra.configurationProblem(
+            of: "the circuit breaker '\(name)'",
+            [
+                ("failureThreshold \(failureThreshold)", failureThreshold < 1, "be at least 1"),
+                ("probes \(probes)", probes < 1, "be at least 1"),
+                ("window \(window)", window <= .zero, "be more than zero"),
+                ("coolDown \(coolDown)", coolDown < .zero, "not be negative"),
+            ])
         let machine = CircuitBreakerMachine(
             failureThreshold: failureThreshold, window: window, coolDown: coolDown, probes: probes)
         guarded = Mutex(Guarded(machine: machine))
@@ -170,17 +180,6 @@ public final class CircuitBreaker: Sendable {
     private static func isRefusal(_ error: any Error) -> Bool {
         guard let error = error as? OrchestrationError else { return false }
         return error.code == .rejected || error.code == .circuitOpen
-    }
-
-    private var configurationProblem: String? {
-        Orchestra.configurationProblem(
-            of: "the circuit breaker '\(name)'",
-            [
-                ("failureThreshold \(failureThreshold)", failureThreshold < 1, "be at least 1"),
-                ("probes \(probes)", probes < 1, "be at least 1"),
-                ("window \(window)", window <= .zero, "be more than zero"),
-                ("coolDown \(coolDown)", coolDown < .zero, "not be negative"),
-            ])
     }
 
 }

@@ -38,6 +38,8 @@ public final class RateLimiter: Sendable {
     }
 
     private let guarded: Mutex<Guarded>
+    /// What is wrong with the settings, worked out once: every call through the limiter fails with it.
+    private let configurationProblem: String?
 
     /// Creates a limiter with a full bucket.
     ///
@@ -58,6 +60,14 @@ public final class RateLimiter: Sendable {
         self.interval = interval
         self.burst = burst
         self.maxWait = maxWait
+        configurationProblem = Orchestra.configurationProblem(
+            of: "the rate limiter '\(name)'",
+            [
+                ("permits \(permits)", permits < 1, "be at least 1"),
+                ("burst \(burst)", burst < 1, "be at least 1"),
+                ("interval \(interval)", interval <= .zero, "be more than zero"),
+                ("maxWait \(maxWait ?? .zero)", (maxWait ?? .zero) < .zero, "not be negative"),
+            ])
         guarded = Mutex(Guarded(bucket: RateLimiterBucket(permits: permits, per: interval, burst: burst)))
     }
 
@@ -105,17 +115,6 @@ public final class RateLimiter: Sendable {
                     + "the state did not run; raise maxWait, or retry after that wait"
             )
         }
-    }
-
-    private var configurationProblem: String? {
-        Orchestra.configurationProblem(
-            of: "the rate limiter '\(name)'",
-            [
-                ("permits \(permits)", permits < 1, "be at least 1"),
-                ("burst \(burst)", burst < 1, "be at least 1"),
-                ("interval \(interval)", interval <= .zero, "be more than zero"),
-                ("maxWait \(maxWait ?? .zero)", (maxWait ?? .zero) < .zero, "not be negative"),
-            ])
     }
 
 }
