@@ -144,17 +144,20 @@ extension JSONSchema {
     public static func integer(minimum: Double? = nil, maximum: Double? = nil, description: String? = nil)
         -> JSONSchema
     {
-        var schema = JSONSchema(type: .integer, description: description)
-        schema.minimum = minimum
-        schema.maximum = maximum
-        return schema
+        bounded(.integer, minimum, maximum, description)
     }
 
     /// A number between `minimum` and `maximum`, when given.
     public static func number(minimum: Double? = nil, maximum: Double? = nil, description: String? = nil)
         -> JSONSchema
     {
-        var schema = JSONSchema(type: .number, description: description)
+        bounded(.number, minimum, maximum, description)
+    }
+
+    private static func bounded(_ type: ValueType, _ minimum: Double?, _ maximum: Double?, _ description: String?)
+        -> JSONSchema
+    {
+        var schema = JSONSchema(type: type, description: description)
         schema.minimum = minimum
         schema.maximum = maximum
         return schema
