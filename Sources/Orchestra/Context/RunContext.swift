@@ -50,6 +50,18 @@ public struct RunContext: Sendable {
     public func emit(_ chunk: some Sendable) {
         publish(.chunk(chunk))
     }
+
+    /// Adds tokens that this state's model calls used to this step of the run's ``RunRecord``, whether
+    /// the state goes on to return or to throw: tokens spent on a failed attempt were spent.
+    ///
+    /// Each call adds to what the step recorded before — a state that calls a model three times
+    /// records three times — and ``RunRecord/tokens`` sums the steps. Costs nothing when the
+    /// orchestration keeps no records.
+    ///
+    /// - Parameter usage: What one or more calls used, as their responses reported it.
+    public func recordTokens(_ usage: TokenUsage) {
+        scope.recordTokens(usage, step: step)
+    }
 }
 
 extension RunContext {

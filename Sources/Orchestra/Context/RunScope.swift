@@ -37,6 +37,10 @@ final class RunScope: Sendable {
     /// Set, under `published`'s lock, as the run's last event is published; read without the lock by a
     /// child about to start, which then does not run.
     private let ended = Atomic(false)
+    /// The tokens states recorded, by step number, when the run keeps a record; `hasTokens` spares a run
+    /// that recorded none the lock as it ends.
+    private let tokens = Mutex<[Int: TokenUsage]>([:])
+    private let hasTokens = Atomic(false)
     /// Made on first use: most runs never touch their memory.
     private let lazyMemory = Mutex<RunMemory?>(nil)
 
@@ -93,6 +97,19 @@ final class RunScope: Sendable {
             defer { steps = [] }
             return steps
         }
+    }
+
+    /// Adds tokens that the state at `step` used, for the run's record.
+    func recordTokens(_ usage: TokenUsage, step: Int) {
+        guard records else { return }
+        tokens.withLock { $0[step, default: .zero] += usage }
+        hasTokens.store(true, ordering: .releasing)
+    }
+
+    /// The tokens recorded so far, by step number.
+    func recordedTokens() -> [Int: TokenUsage] {
+        guard hasTokens.load(ordering: .acquiring) else { return [:] }
+        return tokens.withLock { $0 }
     }
 
     /// Publishes an event from inside a state — a chunk, or a composite's child starting or ending —

@@ -156,6 +156,7 @@ struct RunEngine: Sendable {
         let end = recording || events.scope.isListened ? clock.now() : runStart
         if recording {
             record.duration = end - runStart
+            record.addTokens(events.scope.recordedTokens())
             stepsHint.remember(record.steps.count)
         }
         events.finish {

@@ -49,7 +49,7 @@ public struct RunRecord: Sendable, Codable, Hashable {
         /// How long its `invoke` took, until it returned or threw; `nil` in a record that was decoded
         /// without it.
         public var duration: Duration?
-        // Declared here, not last, so that it fills `duration`'s padding: a step is 104 bytes, not 112.
+        // Declared here, not last, so that it fills `duration`'s padding rather than adding its own.
         /// Whether the state threw.
         public var failed: Bool
         /// The state the run went to next; `nil` for the last step.
@@ -59,11 +59,15 @@ public struct RunRecord: Sendable, Codable, Hashable {
         /// The composite that ran this state, as in `Research/ForEach[3]`; `nil` for a state of the
         /// machine itself. A composite's children have no `next`: the composite chooses what follows.
         public var parent: StatePath?
+        /// The tokens the state's model calls used, as it recorded them with ``RunContext/recordTokens(_:)``;
+        /// `nil` when it recorded none.
+        public var tokens: TokenUsage?
 
         /// Creates a step.
         public init(
             step: Int, state: String, start: Duration, duration: Duration?,
-            next: String? = nil, label: String? = nil, failed: Bool = false, parent: StatePath? = nil
+            next: String? = nil, label: String? = nil, failed: Bool = false, parent: StatePath? = nil,
+            tokens: TokenUsage? = nil
         ) {
             self.step = step
             self.state = state
@@ -73,6 +77,7 @@ public struct RunRecord: Sendable, Codable, Hashable {
             self.label = label
             self.failed = failed
             self.parent = parent
+            self.tokens = tokens
         }
 
         /// Where the state sits: ``parent`` followed by ``state``, as in `Research/ForEach[3]/Search`.
@@ -134,6 +139,22 @@ public struct RunRecord: Sendable, Codable, Hashable {
     /// are told apart, as in `Research/ForEach[3]/Search`.
     public var pathsVisited: [StatePath] { steps.map(\.path) }
 
+    /// The tokens every step used together, failed steps' included; ``TokenUsage/zero`` when no state
+    /// recorded any.
+    public var tokens: TokenUsage {
+        steps.reduce(into: .zero) { total, step in
+            if let tokens = step.tokens { total += tokens }
+        }
+    }
+
+    /// Sets the steps' tokens from the totals by step number that states recorded.
+    mutating func addTokens(_ tokensByStep: [Int: TokenUsage]) {
+        guard !tokensByStep.isEmpty else { return }
+        for index in steps.indices {
+            if let tokens = tokensByStep[steps[index].step] { steps[index].tokens = tokens }
+        }
+    }
+
     /// The transitions taken, in order, as (from, to) pairs of state names.
     public var transitions: [(from: String, to: String)] {
         steps.compactMap { step in step.next.map { (step.state, $0) } }
@@ -167,7 +188,9 @@ extension RunRecord {
 }
 
 extension RunRecord.Step {
-    private enum CodingKeys: String, CodingKey { case step, state, start, duration, next, label, failed, parent }
+    private enum CodingKeys: String, CodingKey {
+        case step, state, start, duration, next, label, failed, parent, tokens
+    }
 
     /// Decodes a step written by ``encode(to:)``.
     public init(from decoder: any Decoder) throws {
@@ -180,6 +203,7 @@ extension RunRecord.Step {
         label = try c.decodeIfPresent(String.self, forKey: .label)
         failed = try c.decodeIfPresent(Bool.self, forKey: .failed) ?? false
         parent = try c.decodeIfPresent(StatePath.self, forKey: .parent)
+        tokens = try c.decodeIfPresent(TokenUsage.self, forKey: .tokens)
     }
 
     /// Encodes the step, with times as seconds.
@@ -193,6 +217,7 @@ extension RunRecord.Step {
         try c.encodeIfPresent(label, forKey: .label)
         if failed { try c.encode(true, forKey: .failed) }
         try c.encodeIfPresent(parent, forKey: .parent)
+        try c.encodeIfPresent(tokens, forKey: .tokens)
     }
 }
 

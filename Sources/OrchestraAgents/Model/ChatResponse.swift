@@ -48,30 +48,3 @@ public enum FinishReason: Sendable, Hashable {
         }
     }
 }
-
-/// Tokens a request used.
-public struct TokenUsage: Sendable, Hashable, Codable {
-    /// Tokens of the prompt.
-    public var promptTokens: Int
-    /// Tokens generated.
-    public var completionTokens: Int
-
-    /// Creates a count.
-    public init(promptTokens: Int, completionTokens: Int) {
-        self.promptTokens = promptTokens
-        self.completionTokens = completionTokens
-    }
-
-    /// Both together.
-    public var totalTokens: Int { promptTokens + completionTokens }
-
-    /// No tokens.
-    public static let zero = TokenUsage(promptTokens: 0, completionTokens: 0)
-
-    /// The sum of two counts, as of the several calls of one agent.
-    public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
-        TokenUsage(
-            promptTokens: lhs.promptTokens + rhs.promptTokens,
-            completionTokens: lhs.completionTokens + rhs.completionTokens)
-    }
-}
