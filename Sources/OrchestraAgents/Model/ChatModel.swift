@@ -31,15 +31,9 @@ extension ChatModel {
             let task = Task {
                 do {
                     let response = try await respond(to: request)
-                    if let text = response.message.content, !text.isEmpty {
-                        if case .jsonSchema = request.responseFormat {
-                            continuation.yield(.jsonPartial(text))
-                        } else {
-                            continuation.yield(.token(text))
-                        }
+                    for chunk in response.chunks(wantsJSON: request.responseFormat != .text) {
+                        continuation.yield(chunk)
                     }
-                    for call in response.toolCalls { continuation.yield(.toolCall(call)) }
-                    continuation.yield(.final(response))
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)
@@ -47,5 +41,17 @@ extension ChatModel {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+    }
+}
+
+extension ChatResponse {
+    /// The chunks that stream this response at once: its text as one token (or as partial JSON, when a schema
+    /// was asked for), its tool calls, and the response itself.
+    func chunks(wantsJSON: Bool) -> [StreamChunk] {
+        var chunks: [StreamChunk] = []
+        if !text.isEmpty { chunks.append(wantsJSON ? .jsonPartial(text) : .token(text)) }
+        chunks += toolCalls.map(StreamChunk.toolCall)
+        chunks.append(.final(self))
+        return chunks
     }
 }

@@ -1,0 +1,33 @@
+import Foundation
+
+/// A secret that authorizes requests, sent as a bearer token and shown to no one: its description, its
+/// debug description and its mirror are `APIKey(redacted)`, so neither `print`, `dump`, string interpolation
+/// nor an error or event that carries a model can reveal it.
+///
+/// ```swift
+/// let model = OpenAICompatibleModel(baseURL: url, model: "gpt-4o-mini", apiKey: APIKey(secret))
+/// print(model)   // OpenAICompatibleModel(https://api.openai.com/v1/chat/completions, model: gpt-4o-mini, apiKey: APIKey(redacted))
+/// ```
+public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The secret; read only to build the `Authorization` header.
+    let secret: String
+
+    /// Wraps a secret.
+    public init(_ secret: String) {
+        self.secret = secret
+    }
+
+    /// The key in the environment variable `name`, `OPENAI_API_KEY` by default; `nil` when it is unset or
+    /// empty, as for a local server that needs none.
+    public static func environment(_ name: String = "OPENAI_API_KEY") -> APIKey? {
+        guard let secret = ProcessInfo.processInfo.environment[name], !secret.isEmpty else { return nil }
+        return APIKey(secret)
+    }
+
+    /// `APIKey(redacted)`.
+    public var description: String { "APIKey(redacted)" }
+    /// `APIKey(redacted)`.
+    public var debugDescription: String { description }
+    /// No children: `dump` and debuggers' summaries show nothing of the secret.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}
