@@ -60,12 +60,22 @@ extension RunContext {
         failure(.invalidConfiguration, problem)
     }
 
-    /// An error of this run, at this state and step: what a composite or policy of the state fails it with.
+    /// An error of this run, at this state and step: what a composite, a policy or any runnable of yours fails
+    /// the state with when the failure is one of Orchestra's kinds rather than an error of its own.
+    ///
+    /// The run reports it as thrown — with this code, not wrapped as ``OrchestrationError/Code/stateFailed`` —
+    /// because it belongs to this run:
+    ///
+    /// ```swift
+    /// guard maxTurns >= 1 else {
+    ///     throw context.failure(.invalidConfiguration, "agent '\(context.path)' has maxTurns \(maxTurns); it must be at least 1")
+    /// }
+    /// ```
     ///
     /// - Parameters:
     ///   - code: The kind of failure.
     ///   - message: What happened and what to do, naming the composite or policy and the state.
-    func failure(_ code: OrchestrationError.Code, _ message: String) -> OrchestrationError {
+    public func failure(_ code: OrchestrationError.Code, _ message: String) -> OrchestrationError {
         OrchestrationError(code: code, state: path.description, step: step, runID: runID, message: message)
     }
 

@@ -98,8 +98,8 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
     /// ``StreamChunk/token(_:)`` (or the JSON so far as ``StreamChunk/jsonPartial(_:)`` when a schema was asked
     /// for), each tool call once complete, then ``StreamChunk/final(_:)`` with the usage.
     ///
-    /// The stream throws a ``ModelError``. It ends, without a final chunk, when the consuming task is cancelled
-    /// or stops iterating, and the request is cancelled with it.
+    /// The stream throws a ``ModelError``. When the consuming task is cancelled, or stops iterating, the request is
+    /// cancelled and the stream ends without a final chunk (or throws `CancellationError`).
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<StreamChunk, any Error> {
         let (chunks, sink) = AsyncThrowingStream.makeStream(of: StreamChunk.self, throwing: (any Error).self)
         let task = Task {

@@ -1,0 +1,159 @@
+public import OrchestraAgents
+import Synchronization
+
+/// A ``OrchestraAgents/ChatModel`` that answers from a script and records what it was asked: for tests that
+/// must not depend on a network or on what a real model happens to write, and for examples that run offline.
+///
+/// ```swift
+/// let model = ScriptedModel([
+///     .toolCalls([ToolCall(id: "1", name: "web_search", arguments: #"{"query": "solar"}"#)]),
+///     .text("Solar panels convert about 20% of sunlight.", usage: TokenUsage(promptTokens: 40, completionTokens: 9)),
+/// ])
+/// let answer = try await agent.invoke("solar", context: …)
+/// #expect(model.requests.count == 2)
+/// #expect(model.requests[1].messages.last?.role == .tool)
+/// ```
+///
+/// Each request takes the next reply, whether it comes through ``respond(to:)`` or ``stream(_:)``. A script
+/// that has run out throws ``ScriptedModel/Exhausted``, naming the request that found it empty. Streaming a
+/// text reply sends it word by word, so that tests and examples see several tokens.
+public final class ScriptedModel: ChatModel, Sendable {
+    /// One scripted answer.
+    public enum Reply: Sendable {
+        /// A text answer, finishing with `stop`.
+        case text(String, usage: TokenUsage? = nil)
+        /// A JSON answer, as a model asked for a schema would give: the value's compact text.
+        case json(JSONValue, usage: TokenUsage? = nil)
+        /// Tool calls, finishing with `tool_calls`.
+        case toolCalls([ToolCall], usage: TokenUsage? = nil)
+        /// A whole response, as given.
+        case response(ChatResponse)
+        /// These chunks, streamed as given; ``respond(to:)`` returns their final response. Chunks without
+        /// ``OrchestraAgents/StreamChunk/final(_:)`` end the stream without one, as a cut connection does, and
+        /// ``respond(to:)`` throws ``OrchestraAgents/ModelError/Reason/truncated(received:)`` for them.
+        case chunks([StreamChunk])
+        /// The error, thrown by both calls.
+        case failure(any Error)
+    }
+
+    /// A script that has run out: the request that found it empty.
+    public struct Exhausted: Error, Sendable, Hashable, CustomStringConvertible {
+        /// How many replies the script had.
+        public var replies: Int
+        /// The request, counted from 1.
+        public var request: Int
+
+        /// Creates the error.
+        public init(replies: Int, request: Int) {
+            self.replies = replies
+            self.request = request
+        }
+
+        /// As in `the script has 2 replies, and request 3 asked for another`.
+        public var description: String {
+            "the script has \(replies) \(replies == 1 ? "reply" : "replies"), and request \(request) asked for another"
+        }
+    }
+
+    private struct State: Sendable {
+        var replies: [Reply]
+        var next = 0
+        var requests: [ChatRequest] = []
+    }
+
+    private let state: Mutex<State>
+
+    /// A model that gives `replies`, one per request, in order.
+    public init(_ replies: [Reply]) {
+        state = Mutex(State(replies: replies))
+    }
+
+    /// The requests received, in order.
+    public var requests: [ChatRequest] { state.withLock { $0.requests } }
+
+    /// How many replies are left.
+    public var remaining: Int { state.withLock { $0.replies.count - $0.next } }
+
+    /// Records `request` and takes the next reply.
+    private func take(_ request: ChatRequest) throws -> Reply {
+        try state.withLock { state in
+            state.requests.append(request)
+            guard state.next < state.replies.count else {
+                throw Exhausted(replies: state.replies.count, request: state.requests.count)
+            }
+            defer { state.next += 1 }
+            return state.replies[state.next]
+        }
+    }
+
+    /// The next reply, as a whole response.
+    public func respond(to request: ChatRequest) async throws -> ChatResponse {
+        try Task.checkCancellation()
+        return try Self.response(to: take(request))
+    }
+
+    /// The next reply, as chunks: a text word by word, JSON as it grows, tool calls, then the response.
+    public func stream(_ request: ChatRequest) -> AsyncThrowingStream<StreamChunk, any Error> {
+        AsyncThrowingStream { continuation in
+            do {
+                for chunk in try chunks(of: take(request), wantsJSON: request.responseFormat != .text) {
+                    continuation.yield(chunk)
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+    }
+
+    private func chunks(of reply: Reply, wantsJSON: Bool) throws -> [StreamChunk] {
+        if case .chunks(let chunks) = reply { return chunks }
+        let response = try Self.response(to: reply)
+        var chunks: [StreamChunk] = []
+        var sofar = ""
+        for word in Self.words(of: response.text) {
+            sofar += word
+            chunks.append(wantsJSON ? .jsonPartial(sofar) : .token(word))
+        }
+        chunks += response.toolCalls.map(StreamChunk.toolCall)
+        chunks.append(.final(response))
+        return chunks
+    }
+
+    private static func response(to reply: Reply) throws -> ChatResponse {
+        switch reply {
+        case .text(let text, let usage):
+            return ChatResponse(message: .assistant(text), finishReason: .stop, usage: usage, model: "scripted")
+        case .json(let value, let usage):
+            return ChatResponse(
+                message: .assistant(value.description), finishReason: .stop, usage: usage, model: "scripted")
+        case .toolCalls(let calls, let usage):
+            return ChatResponse(
+                message: .assistant(nil, toolCalls: calls), finishReason: .toolCalls, usage: usage, model: "scripted")
+        case .response(let response):
+            return response
+        case .failure(let error):
+            throw error
+        case .chunks(let chunks):
+            // Chunks without a final response are a stream cut short, as a real model reports it.
+            for case .final(let response) in chunks { return response }
+            let received = chunks.map { chunk in if case .token(let text) = chunk { text } else { "" } }.joined()
+            throw ModelError(.truncated(received: received), endpoint: "scripted")
+        }
+    }
+
+    /// `text` cut after each space, so that the words join back into it.
+    private static func words(of text: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        for character in text {
+            word.append(character)
+            if character == " " {
+                words.append(word)
+                word = ""
+            }
+        }
+        if !word.isEmpty { words.append(word) }
+        return words
+    }
+}
