@@ -135,8 +135,8 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
     /// Runs the conversation to its answer.
     ///
     /// - Throws: ``AgentError`` when the turns run out or the answer stays invalid; what the model throws, such
-    ///   as a ``ModelError``; an ``OrchestrationError/Code/invalidConfiguration`` error for a `maxTurns` below 1
-    ///   or a `maxRepairs` below 0.
+    ///   as a ``ModelError``; an ``OrchestrationError/Code/invalidConfiguration`` error for a `maxTurns` below 1,
+    ///   a `maxRepairs` below 0, or an `Output` schema with ``JSONSchema/problems``.
     public override func invoke(_ input: Input, context: RunContext) async throws -> Output {
         guard maxTurns >= 1 else {
             throw context.failure(
@@ -145,6 +145,10 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
         guard maxRepairs >= 0 else {
             throw context.failure(
                 .invalidConfiguration, "agent '\(context.path)' has maxRepairs \(maxRepairs); it must be 0 or more")
+        }
+        if case .jsonSchema(let name, let schema) = responseFormat, let problem = schema.problems.first {
+            throw context.failure(
+                .invalidConfiguration, "agent '\(context.path)': the schema of \(name) is unsound: \(problem)")
         }
         var messages: [ChatMessage] = instructions.isEmpty ? [] : [.system(instructions)]
         messages.append(.user(prompt(input)))

@@ -197,6 +197,14 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
         guard requestTimeout > .zero else {
             throw failure(.invalidRequest("requestTimeout must be above zero, not \(requestTimeout)"))
         }
+        if case .jsonSchema(let name, let schema) = request.responseFormat, let problem = schema.problems.first {
+            throw failure(.invalidRequest("the schema '\(name)' of the response format is unsound: \(problem)"))
+        }
+        for tool in request.tools {
+            if let problem = tool.parameters.problems.first {
+                throw failure(.invalidRequest("the parameters schema of tool '\(tool.name)' is unsound: \(problem)"))
+            }
+        }
         var urlRequest = URLRequest(url: endpoint)
         urlRequest.httpMethod = "POST"
         urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -22,7 +22,8 @@ public struct ToolRegistry: Sendable {
     /// A registry of `tools`.
     ///
     /// - Throws: ``ToolRegistryError`` when two tools share a name, a name is not 1 to 64 letters, digits, `_`
-    ///   or `-` (what OpenAI accepts), or a tool's parameters are not an object schema.
+    ///   or `-` (what OpenAI accepts), or a tool's parameters are not an object schema or have
+    ///   ``JSONSchema/problems``.
     public init(_ tools: [any Tool]) throws(ToolRegistryError) {
         var byName: [String: any Tool] = [:]
         for (index, tool) in tools.enumerated() {
@@ -38,6 +39,13 @@ public struct ToolRegistry: Sendable {
                 throw ToolRegistryError(
                     tool: tool.name, index: index,
                     problem: "its parameters must be an object schema (JSONSchema.object), as models require")
+            }
+            let problems = tool.parameters.problems
+            guard problems.isEmpty else {
+                throw ToolRegistryError(
+                    tool: tool.name, index: index,
+                    problem: "its parameters schema accepts nothing as written: "
+                        + problems.map(\.description).joined(separator: "; "))
             }
             byName[tool.name] = tool
         }

@@ -12,6 +12,11 @@ struct AgentRunnableTests {
             properties: ["queries": .array(of: .string(minLength: 1), minItems: 1)], required: ["queries"])
     }
 
+    struct Unsound: StructuredOutput {
+        var n: Int
+        static let schema = JSONSchema.integer(minimum: 3, maximum: 1)
+    }
+
     static let search = FunctionTool(
         name: "search", description: "Searches.", parameters: .object(properties: ["q": .string()], required: ["q"])
     ) { arguments in .string("results for \(arguments["q"]?.stringValue ?? "")") }
@@ -200,6 +205,12 @@ struct AgentRunnableTests {
             "B", model: ScriptedModel([]), instructions: "", maxRepairs: -1)
         let (repairs, _, _) = await run(negativeRepairs, "x")
         #expect(repairs.failure?.message == "agent 'B' has maxRepairs -1; it must be 0 or more")
+        let unsound = AgentRunnable<String, Unsound>("C", model: ScriptedModel([]), instructions: "")
+        let (schema, _, _) = await run(unsound, "x")
+        #expect(schema.failure?.code == .invalidConfiguration)
+        #expect(
+            schema.failure?.message
+                == "agent 'C': the schema of Unsound is unsound: $: minimum 3.0 is above maximum 1.0")
     }
 
     @Test("a scripted model that runs out says which request found it empty")

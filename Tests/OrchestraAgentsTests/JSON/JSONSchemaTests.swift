@@ -117,4 +117,24 @@ struct JSONSchemaTests {
             return unsupported.keyword == "pattern" && unsupported.path == "$.properties.name"
         }
     }
+
+    @Test("a schema's own problems are found wherever they are: contradicting bounds, negative counts, missing $defs")
+    func problems() {
+        #expect(JSONSchema.string(minLength: 2, maxLength: 5).problems.isEmpty)
+        var schema = JSONSchema.object(
+            properties: [
+                "name": .string(minLength: 5, maxLength: 2),
+                "tags": .array(of: .integer(minimum: 10, maximum: 1), minItems: -1),
+                "next": .reference(to: "Missing"),
+            ])
+        schema.allowedValues = []
+        #expect(
+            schema.problems.map(\.description) == [
+                "$: enum is empty: no value is allowed",
+                "$.properties.name: minLength 5 is above maxLength 2",
+                "$.properties.next: $ref #/$defs/Missing names no definition of this document's $defs",
+                "$.properties.tags: minItems -1 is negative",
+                "$.properties.tags.items: minimum 10.0 is above maximum 1.0",
+            ])
+    }
 }

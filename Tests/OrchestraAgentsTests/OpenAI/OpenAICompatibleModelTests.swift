@@ -300,6 +300,20 @@ struct OpenAICompatibleModelTests {
         #expect(model.description.contains("APIKey(redacted)"))
     }
 
+    @Test("an unsound schema is an invalid request, refused before anything is sent")
+    func unsoundSchema() async throws {
+        let server = try answering(Self.completion)
+        let request = ChatRequest(
+            messages: [.user("hi")],
+            responseFormat: .jsonSchema(name: "Title", schema: .string(minLength: 5, maxLength: 2)))
+        let error = try await modelError { try await model(server).respond(to: request) }
+        #expect(
+            error.reason
+                == .invalidRequest(
+                    "the schema 'Title' of the response format is unsound: $: minLength 5 is above maxLength 2"))
+        #expect(server.requests.isEmpty)
+    }
+
     @Test("a base URL that is not http or https is an invalid request, named before anything is sent")
     func invalidBaseURL() async throws {
         let model = OpenAICompatibleModel(baseURL: URL(string: "ftp://example.com")!, model: "m", apiKey: nil)

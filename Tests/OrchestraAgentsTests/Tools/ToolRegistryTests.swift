@@ -92,6 +92,17 @@ struct ToolRegistryTests {
             let tool = FunctionTool(name: name, description: "", parameters: .object(properties: [:])) { $0 }
             #expect(throws: ToolRegistryError.self) { try ToolRegistry([tool]) }
         }
+        let unsound = FunctionTool(
+            name: "unsound", description: "",
+            parameters: .object(properties: ["q": .string(minLength: 3, maxLength: 1)])
+        ) { $0 }
+        #expect(
+            throws: ToolRegistryError(
+                tool: "unsound", index: 0,
+                problem:
+                    "its parameters schema accepts nothing as written: $.properties.q: minLength 3 is above maxLength 1"
+            )
+        ) { try ToolRegistry([unsound]) }
         let scalar = FunctionTool(name: "scalar", description: "", parameters: .string()) { $0 }
         #expect {
             try ToolRegistry([scalar])
