@@ -135,18 +135,23 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
                     body.append(data)
                 case .body(let data):
                     for event in parser.consume(data) {
-                        for chunk in try completion.absorb(event.data) { sink.yield(chunk) }
+                        do {
+                            for chunk in try completion.absorb(event.data) { sink.yield(chunk) }
+                        } catch let violation as ProtocolViolation {
+                            throw malformed("a stream event: \(violation.problem)", event.data)
+                        }
                     }
                     if completion.isDone { return }
                 }
             }
         } catch let event as StreamFailure {
             throw failure(.streamError(event.message))
-        } catch let violation as ProtocolViolation {
-            throw malformed(violation.problem, completion.text)
+        } catch let error as ModelError {
+            throw error
         } catch {
             throw mapped(error)
         }
+        try Task.checkCancellation()  // a cancelled stream ends early: what came is not the server's answer
         guard (200..<300).contains(status) else {
             throw failure(.status(status, message: ChatCompletionsResponse.errorMessage(in: body)))
         }
@@ -161,7 +166,6 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
             for chunk in response.chunks(wantsJSON: request.responseFormat != .text) { sink.yield(chunk) }
             return
         }
-        try Task.checkCancellation()
         throw failure(.truncated(received: ModelError.excerpt(completion.text)))
     }
 

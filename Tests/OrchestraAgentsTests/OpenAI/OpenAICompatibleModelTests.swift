@@ -226,6 +226,19 @@ struct OpenAICompatibleModelTests {
         #expect(failed.reason == .streamError("the slot was lost"))
     }
 
+    @Test("an event that is not JSON is a malformed response quoting the event")
+    func malformedEvent() async throws {
+        let server = try LocalHTTPServer { _, connection in
+            connection.writeHead(contentType: "text/event-stream")
+            connection.writeToken("fine")
+            connection.writeEvent("{oops")
+        }
+        let error = try await modelError {
+            _ = try await collect(model(server).stream(ChatRequest(messages: [.user("hi")])))
+        }
+        #expect(error.reason == .malformedResponse(problem: "a stream event: it is not JSON", excerpt: "{oops"))
+    }
+
     @Test("a server that answers a stream request with a whole completion still gives chunks")
     func streamAnsweredWhole() async throws {
         let server = try answering(Self.completion)
