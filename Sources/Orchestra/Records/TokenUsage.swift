@@ -14,8 +14,8 @@ public struct TokenUsage: Sendable, Hashable, Codable {
         self.completionTokens = completionTokens
     }
 
-    /// Both together.
-    public var totalTokens: Int { promptTokens + completionTokens }
+    /// Both together; `Int.max` rather than an overflow.
+    public var totalTokens: Int { Self.saturating(promptTokens, completionTokens) }
 
     /// No tokens.
     public static let zero = TokenUsage(promptTokens: 0, completionTokens: 0)
@@ -23,8 +23,15 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     /// The sum of two counts, as of the several calls of one agent.
     public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
         TokenUsage(
-            promptTokens: lhs.promptTokens + rhs.promptTokens,
-            completionTokens: lhs.completionTokens + rhs.completionTokens)
+            promptTokens: saturating(lhs.promptTokens, rhs.promptTokens),
+            completionTokens: saturating(lhs.completionTokens, rhs.completionTokens))
+    }
+
+    /// `a + b`, held at the bounds of `Int` rather than overflow: a count a model reported wrongly must not
+    /// crash the run that adds it up.
+    private static func saturating(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
     }
 
     /// Adds `rhs` to `lhs`.

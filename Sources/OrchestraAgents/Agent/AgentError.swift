@@ -10,6 +10,9 @@ public struct AgentError: Error, Sendable, CustomStringConvertible {
         case invalidOutput(StructuredOutputError, repairs: Int)
         /// The model's stream ended without a final response, and the task was not cancelled.
         case noFinalResponse
+        /// The answer stopped at the token limit (`finish_reason: length`): the agent's `maxTokens`, or the
+        /// model's own when `nil`. The partial answer is in ``AgentError/lastResponse``.
+        case cutOff(maxTokens: Int?)
     }
 
     /// The agent's path, as in `Research/ForEach[2]/Summarize`.
@@ -46,6 +49,9 @@ public struct AgentError: Error, Sendable, CustomStringConvertible {
                 "agent '\(agent)' gave no valid answer after \(repairs) \(repairs == 1 ? "repair" : "repairs"): \(error)"
         case .noFinalResponse:
             return "agent '\(agent)': the model's stream ended without a final response"
+        case .cutOff(let maxTokens):
+            let limit = maxTokens.map { "its maxTokens of \($0)" } ?? "the model's token limit"
+            return "agent '\(agent)': the answer was cut off at \(limit); raise maxTokens or ask for a shorter answer"
         }
     }
 }

@@ -134,7 +134,7 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
 
     /// Runs the conversation to its answer.
     ///
-    /// - Throws: ``AgentError`` when the turns run out or the answer stays invalid; what the model throws, such
+    /// - Throws: ``AgentError`` when the turns run out, the answer stays invalid or is cut off at the token limit; what the model throws, such
     ///   as a ``ModelError``; an ``OrchestrationError/Code/invalidConfiguration`` error for a `maxTurns` below 1,
     ///   a `maxRepairs` below 0, or an `Output` schema with ``JSONSchema/problems``.
     public override func invoke(_ input: Input, context: RunContext) async throws -> Output {
@@ -164,6 +164,11 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
                 messages += results.map(\.message)
                 continue
             }
+            if response.finishReason == .length {
+                // Cut off by the token limit: not the answer, and a repair cannot make it longer.
+                throw AgentError(
+                    agent: context.path.description, reason: .cutOff(maxTokens: maxTokens), lastResponse: response)
+            }
             do {
                 return try decode(response.text)
             } catch {
@@ -187,9 +192,11 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
     private func ask(_ messages: [ChatMessage], context: RunContext, mayCallTools: Bool) async throws
         -> (ChatResponse, [ToolResult])
     {
+        // On the last turn the tools stay described (the conversation refers to them) but may not be called.
         let request = ChatRequest(
-            messages: messages, tools: tools.definitions, responseFormat: responseFormat, temperature: temperature,
-            maxTokens: maxTokens)
+            messages: messages, tools: tools.definitions,
+            toolChoice: mayCallTools || tools.isEmpty ? nil : ToolChoice.none,
+            responseFormat: responseFormat, temperature: temperature, maxTokens: maxTokens)
         let tools = tools
         return try await withThrowingTaskGroup(of: (Int, ToolResult).self) { group in
             var started: [ToolCall] = []

@@ -34,7 +34,9 @@ struct ChatCompletionsRequest: Encodable {
             switch request.responseFormat {
             case .text: nil
             case .jsonSchema(let name, let schema):
-                Format(type: "json_schema", jsonSchema: Format.Schema(name: name, strict: true, schema: schema))
+                Format(
+                    type: "json_schema",
+                    jsonSchema: Format.Schema(name: name, strict: schema.fitsStrictMode, schema: schema))
             }
         temperature = request.temperature
         maxTokens = request.maxTokens
@@ -138,5 +140,21 @@ struct ChatCompletionsRequest: Encodable {
             var strict: Bool
             var schema: JSONSchema
         }
+    }
+}
+
+extension JSONSchema {
+    /// Whether OpenAI's strict mode accepts the schema: every object lists all its properties as required and
+    /// forbids others. Strict is asked for only then; a schema with an optional property is sent without it,
+    /// rather than refused with an HTTP 400.
+    var fitsStrictMode: Bool {
+        if types?.contains(.object) == true || properties != nil {
+            let names = Set((properties ?? [:]).keys)
+            guard additionalProperties == .forbidden, Set(required ?? []) == names else { return false }
+        }
+        let children =
+            Array((properties ?? [:]).values) + (items.map { [$0] } ?? []) + (anyOf ?? [])
+            + Array((definitions ?? [:]).values)
+        return children.allSatisfy(\.fitsStrictMode)
     }
 }

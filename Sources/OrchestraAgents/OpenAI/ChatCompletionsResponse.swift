@@ -54,7 +54,10 @@ enum ChatCompletionsResponse {
 
     /// The usage object's counts, when it has them.
     static func usage(_ value: JSONValue?) -> TokenUsage? {
-        guard let prompt = value?["prompt_tokens"]?.intValue, let completion = value?["completion_tokens"]?.intValue
+        // Counts a server could not have meant — negative, or beyond a trillion — are no counts.
+        let plausible = 0...1_000_000_000_000
+        guard let prompt = value?["prompt_tokens"]?.intValue, let completion = value?["completion_tokens"]?.intValue,
+            plausible.contains(prompt), plausible.contains(completion)
         else { return nil }
         return TokenUsage(promptTokens: prompt, completionTokens: completion)
     }

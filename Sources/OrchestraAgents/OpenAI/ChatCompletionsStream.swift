@@ -55,8 +55,8 @@ struct ChatCompletionsStream {
                 text += content
                 chunks.append(wantsJSON ? .jsonPartial(text) : .token(content))
             }
-            for (position, fragment) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
-                let index = fragment["index"]?.intValue ?? position
+            for fragment in delta["tool_calls"]?.arrayValue ?? [] {
+                let index = fragment["index"]?.intValue ?? indexWithoutOne(fragment)
                 chunks += try sendCalls(before: index)
                 try add(fragment, index: index)
             }
@@ -88,8 +88,19 @@ struct ChatCompletionsStream {
             throw ProtocolViolation(problem: "a fragment of tool call \(index) came after the call had ended")
         }
         if let id = fragment["id"]?.stringValue, !id.isEmpty { calls[position].id = id }
-        if let name = fragment["function"]?["name"]?.stringValue { calls[position].name += name }
+        // Most servers send the name once; some repeat it with every fragment.
+        if let name = fragment["function"]?["name"]?.stringValue, name != calls[position].name {
+            calls[position].name += name
+        }
         calls[position].arguments += ChatCompletionsResponse.arguments(fragment["function"]?["arguments"])
+    }
+
+    /// The index of a fragment that has none, as some servers send: a fragment with an id other than the
+    /// last call's begins the next call, any other continues the last one.
+    private func indexWithoutOne(_ fragment: JSONValue) -> Int {
+        guard let last = calls.last else { return 0 }
+        if let id = fragment["id"]?.stringValue, !id.isEmpty, id != last.id { return last.index + 1 }
+        return last.index
     }
 
     /// Sends the calls not yet sent whose index is below `index`: complete, since a later one has begun.

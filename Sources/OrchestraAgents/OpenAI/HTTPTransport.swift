@@ -46,27 +46,35 @@ final class HTTPTransport: Sendable {
     func send(_ request: URLRequest, idleTimeout: Duration) -> AsyncThrowingStream<HTTPEvent, any Error> {
         let (events, sink) = AsyncThrowingStream.makeStream(of: HTTPEvent.self, throwing: (any Error).self)
         var request = request
-        request.timeoutInterval = min(idleTimeout.timeInterval.rounded(.up) + 1, 31_536_000)
+        request.timeoutInterval = min(idleTimeout.timeInterval.rounded(.up) + 1, Self.longestTimeout.timeInterval)
         let task = session.dataTask(with: request)
         let activity = Activity()
-        router.route(task.taskIdentifier, to: Route(sink: sink, activity: activity))
-        let watchdog = Task {
-            var deadline = activity.last + idleTimeout
-            while true {
-                try await Task.sleep(until: deadline, clock: .continuous)
-                let last = activity.last
-                if ContinuousClock.now >= last + idleTimeout { break }
-                deadline = last + idleTimeout
+        // A limit beyond a year means none: no watchdog, whose deadline would not fit a clock instant.
+        let watchdog: Task<Void, any Error>? =
+            idleTimeout > Self.longestTimeout
+            ? nil
+            : Task {
+                var deadline = activity.last + idleTimeout
+                while true {
+                    try await Task.sleep(until: deadline, clock: .continuous)
+                    let last = activity.last
+                    if ContinuousClock.now >= last + idleTimeout { break }
+                    deadline = last + idleTimeout
+                }
+                sink.finish(throwing: URLError(.timedOut))
             }
-            sink.finish(throwing: URLError(.timedOut))
-        }
+        // Set before anything can finish the stream: a handler set after the end is never called.
         sink.onTermination = { _ in
-            watchdog.cancel()
+            watchdog?.cancel()
             task.cancel()
         }
+        router.route(task.taskIdentifier, to: Route(sink: sink, activity: activity))
         task.resume()
         return events
     }
+
+    /// The longest idle timeout kept; a longer one is no timeout at all.
+    static let longestTimeout = Duration.seconds(31_536_000)
 
     /// When an exchange last heard from the server.
     private final class Activity: Sendable {
@@ -110,6 +118,15 @@ final class HTTPTransport: Sendable {
             let contentType = http?.value(forHTTPHeaderField: "Content-Type")
             sink(of: dataTask)?.yield(.head(status: http?.statusCode ?? 0, contentType: contentType))
             completionHandler(.allow)
+        }
+
+        /// Refuses every redirect, so that the 3xx reaches the caller as an HTTP error: a redirected request
+        /// would carry the API key to wherever the server points, and lose its body on the way.
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+        ) {
+            completionHandler(nil)
         }
 
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {

@@ -57,10 +57,15 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
         baseURL: URL, model: String, apiKey: APIKey? = .environment(), headers: [String: String] = [:],
         requestTimeout: Duration = .seconds(120), configuration: URLSessionConfiguration = .default
     ) {
-        let root =
-            baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
-        let path = root.hasSuffix("/v1") ? "/chat/completions" : "/v1/chat/completions"
-        endpoint = URL(string: root + path) ?? baseURL.appendingPathComponent(path)
+        // The path is extended, the query (as Azure's `api-version`) kept.
+        if var parts = URLComponents(url: baseURL, resolvingAgainstBaseURL: true) {
+            var path = parts.path
+            while path.hasSuffix("/") { path.removeLast() }
+            parts.path = path + (path.hasSuffix("/v1") ? "/chat/completions" : "/v1/chat/completions")
+            endpoint = parts.url ?? baseURL
+        } else {
+            endpoint = baseURL.appendingPathComponent("v1/chat/completions")
+        }
         self.model = model
         self.apiKey = apiKey
         self.headers = headers
@@ -129,8 +134,10 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
                 switch event {
                 case .head(let code, let contentType):
                     status = code
+                    // An event stream says so; anything else (JSON, or an HTML page from a proxy) is read whole.
                     isEventStream =
-                        (200..<300).contains(code) && contentType?.lowercased().hasPrefix("application/json") != true
+                        (200..<300).contains(code)
+                        && (contentType?.lowercased().hasPrefix("text/event-stream") ?? true)
                 case .body(let data) where !isEventStream:
                     body.append(data)
                 case .body(let data):
@@ -216,12 +223,20 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
         for (name, value) in headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         if let apiKey { urlRequest.setValue("Bearer \(apiKey.secret)", forHTTPHeaderField: "Authorization") }
         do {
-            urlRequest.httpBody = try JSONEncoder().encode(
+            urlRequest.httpBody = try Self.encoder.encode(
                 ChatCompletionsRequest(request, defaultModel: model, stream: stream))
         } catch {
             throw failure(.invalidRequest("the request does not encode as JSON: \(error)"))
         }
         return urlRequest
+    }
+
+    /// Sorted keys, so that the same request is the same bytes on every run: servers that compile a schema into a
+    /// grammar follow its properties in the order sent, and prompt caches match on bytes.
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// What a failed exchange becomes: `CancellationError` when the calling task was cancelled, else a
@@ -251,10 +266,11 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
         failure(.malformedResponse(problem: problem, excerpt: ModelError.excerpt(text)))
     }
 
-    /// The error for `reason`, at this endpoint, with the API key cut out of whatever the server wrote: a
-    /// server may quote the key it refused.
+    /// The error for `reason`, at this endpoint, with the API key and the headers' values (those long enough
+    /// to be secrets) cut out of whatever the server wrote: a server may quote the key it refused.
     private func failure(_ reason: ModelError.Reason) -> ModelError {
-        ModelError(apiKey.map { reason.redacting($0.secret) } ?? reason, endpoint: shownEndpoint)
+        let secrets = (apiKey.map { [$0.secret] } ?? []) + headers.values.filter { $0.count >= 8 }
+        return ModelError(secrets.reduce(reason) { $0.redacting($1) }, endpoint: shownEndpoint)
     }
 
     /// The endpoint as errors name it: scheme, host, port and path, without credentials or query.

@@ -167,6 +167,7 @@ struct AgentRunnableTests {
         }
         #expect(calls.count == 1)
         #expect(model.requests.count == 2)
+        #expect(model.requests.map(\.toolChoice) == [nil, ToolChoice.none])
         #expect(error.description.contains("used all 2 of its turns and still asked for tools (count)"))
     }
 
@@ -184,6 +185,18 @@ struct AgentRunnableTests {
         let (result, record, _) = await run(agent, "x")
         #expect(result.failure?.underlying as? ModelError == refused)
         #expect(record.tokens == TokenUsage(promptTokens: 8, completionTokens: 2))
+    }
+
+    @Test("an answer cut off at the token limit fails with the partial answer, without repairs")
+    func cutOff() async throws {
+        let cut = ChatResponse(message: .assistant(#"{"queries":["a"#), finishReason: .length)
+        let model = ScriptedModel([.response(cut), .json(["queries": ["never asked"]])])
+        let agent = AgentRunnable<String, Plan>("Plan", model: model, instructions: "", maxTokens: 8)
+        let (result, _, _) = await run(agent, "x")
+        let error = try #require(result.failure?.underlying as? AgentError)
+        #expect(error.lastResponse == cut)
+        #expect(error.description.hasPrefix("agent 'Plan': the answer was cut off at its maxTokens of 8"))
+        #expect(model.requests.count == 1)
     }
 
     @Test("a stream that ends without a final response is an agent error, not an empty answer")

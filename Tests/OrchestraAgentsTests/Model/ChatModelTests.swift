@@ -52,4 +52,11 @@ struct ChatModelTests {
         #expect(total.totalTokens == 18)
         #expect(ChatMessage.tool("12°C", callID: "c1").toolCallID == "c1")
     }
+
+    @Test("token counts add up without overflowing, whatever a server reported")
+    func saturatingUsage() {
+        let huge = TokenUsage(promptTokens: .max - 1, completionTokens: 5)
+        #expect((huge + huge).promptTokens == .max)
+        #expect(huge.totalTokens == .max)
+    }
 }

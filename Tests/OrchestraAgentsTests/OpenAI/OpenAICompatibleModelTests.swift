@@ -226,6 +226,69 @@ struct OpenAICompatibleModelTests {
         #expect(failed.reason == .streamError("the slot was lost"))
     }
 
+    @Test("a redirect is not followed: the key never goes elsewhere, and the 3xx is the error")
+    func redirectRefused() async throws {
+        let elsewhere = try answering(Self.completion)
+        let server = try LocalHTTPServer { _, connection in
+            connection.write(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: \(elsewhere.baseURL)/v1/chat/completions\r\n"
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n")
+        }
+        let error = try await modelError { try await model(server).respond(to: ChatRequest(messages: [.user("hi")])) }
+        guard case .status(307, _) = error.reason else {
+            Issue.record("not the redirect's status: \(error)")
+            return
+        }
+        #expect(elsewhere.requests.isEmpty)
+    }
+
+    @Test("tool-call fragments without an index, or repeating the name, still make separate, whole calls")
+    func fragmentsWithoutIndex() async throws {
+        let events = [
+            #"{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"a","function":{"name":"f","arguments":"{\"x\":"}}]}}]}"#,
+            #"{"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"name":"f","arguments":"1}"}}]}}]}"#,
+            #"{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"b","function":{"name":"g","arguments":"{}"}}]}}]}"#,
+            #"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#, "[DONE]",
+        ]
+        let server = try LocalHTTPServer { _, connection in
+            connection.writeHead(contentType: "text/event-stream")
+            for event in events { connection.writeEvent(event) }
+        }
+        let chunks = try await collect(model(server).stream(ChatRequest(messages: [.user("hi")])))
+        #expect(
+            Array(chunks.prefix(2)) == [
+                StreamChunk.toolCall(ToolCall(id: "a", name: "f", arguments: #"{"x":1}"#)),
+                .toolCall(ToolCall(id: "b", name: "g", arguments: "{}")),
+            ])
+    }
+
+    @Test("strict is asked for only when the schema fits OpenAI's strict mode")
+    func strictOnlyWhenItFits() async throws {
+        let server = try answering(Self.completion)
+        var closed = JSONSchema.object(properties: ["a": .string()], required: ["a"])
+        closed.additionalProperties = .forbidden
+        let open = JSONSchema.object(properties: ["a": .string()], required: [])
+        for (schema, strict) in [(closed, true), (open, false)] {
+            _ = try await model(server).respond(
+                to: ChatRequest(messages: [.user("hi")], responseFormat: .jsonSchema(name: "S", schema: schema)))
+            #expect(server.requests.last?.json?["response_format"]["json_schema"]["strict"] == .bool(strict))
+        }
+    }
+
+    @Test("a base URL's query is kept, and a page that is not the protocol is malformed, not a truncation")
+    func queryAndNonStreamPage() async throws {
+        let page = try answering(contentType: "text/html", "<html>captive portal</html>")
+        let withQuery = OpenAICompatibleModel(
+            baseURL: URL(string: "\(page.baseURL)/openai?api-version=2024-06-01") ?? page.baseURL, model: "m",
+            apiKey: nil, requestTimeout: .seconds(Int64.max))
+        let error = try await modelError {
+            _ = try await collect(withQuery.stream(ChatRequest(messages: [.user("hi")])))
+        }
+        #expect(page.requests.first?.path == "/openai/v1/chat/completions?api-version=2024-06-01")
+        #expect(error.reason == .malformedResponse(problem: "it is not JSON", excerpt: "<html>captive portal</html>"))
+        #expect(!error.isTransient)
+    }
+
     @Test("an event that is not JSON is a malformed response quoting the event")
     func malformedEvent() async throws {
         let server = try LocalHTTPServer { _, connection in
