@@ -9,7 +9,8 @@ import Synchronization
 ///     .toolCalls([ToolCall(id: "1", name: "web_search", arguments: #"{"query": "solar"}"#)]),
 ///     .text("Solar panels convert about 20% of sunlight.", usage: TokenUsage(promptTokens: 40, completionTokens: 9)),
 /// ])
-/// let answer = try await agent.invoke("solar", context: …)
+/// let agent = AgentRunnable<String, String>("Research", model: model, instructions: "", tools: tools)
+/// let answer = try await Orchestration(agent).run("solar")
 /// #expect(model.requests.count == 2)
 /// #expect(model.requests[1].messages.last?.role == .tool)
 /// ```

@@ -23,7 +23,7 @@ import Foundation
 /// **Structured output.** With `Output: StructuredOutput` the request carries the type's schema, and the answer
 /// is parsed, validated and decoded. An answer that fails gets up to ``maxRepairs`` repair turns — the
 /// violations are sent back and the model asked to correct its JSON — and then fails the state with
-/// ``AgentError/Reason/invalidOutput(_:)``, which carries the last answer and every violation.
+/// ``AgentError/Reason/invalidOutput(_:repairs:)``, which carries the last answer and every violation.
 ///
 /// **Events and records.** Tokens, partial JSON, tool calls and status lines stream into the run's events as
 /// ``StreamChunk`` chunks (`event.chunk(as: StreamChunk.self)`) while the model writes them, and each call's token
@@ -155,6 +155,12 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
         var repairs = 0
         for turn in 1...maxTurns {
             let (response, results) = try await ask(messages, context: context, mayCallTools: turn < maxTurns)
+            if response.finishReason == .length {
+                // Cut off by the token limit: not the answer, nor whole tool calls, and a repair cannot make it
+                // longer.
+                throw AgentError(
+                    agent: context.path.description, reason: .cutOff(maxTokens: maxTokens), lastResponse: response)
+            }
             messages.append(response.message)
             if !response.toolCalls.isEmpty {
                 guard turn < maxTurns else {
@@ -163,11 +169,6 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
                 }
                 messages += results.map(\.message)
                 continue
-            }
-            if response.finishReason == .length {
-                // Cut off by the token limit: not the answer, and a repair cannot make it longer.
-                throw AgentError(
-                    agent: context.path.description, reason: .cutOff(maxTokens: maxTokens), lastResponse: response)
             }
             do {
                 return try decode(response.text)
@@ -221,7 +222,10 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
                 throw AgentError(agent: context.path.description, reason: .noFinalResponse, lastResponse: nil)
             }
             if let usage = final.usage { context.recordTokens(usage) }
-            guard mayCallTools, !final.toolCalls.isEmpty else { return (final, []) }
+            guard mayCallTools, !final.toolCalls.isEmpty, final.finishReason != .length else {
+                group.cancelAll()  // calls of a cut-off answer may be cut off too: none of their results is used
+                return (final, [])
+            }
             var finished: [Int: ToolResult] = [:]
             for try await (position, result) in group { finished[position] = result }
             // The response's calls are the truth; a call the stream did not send complete runs now.

@@ -54,8 +54,8 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
         self.endpoint = endpoint
     }
 
-    /// Whether trying the same request again may succeed: a timeout, a failed connection, a truncated stream,
-    /// an HTTP 408, 409, 429 or 5xx. Pass it to a ``RetryPolicy``:
+    /// Whether trying the same request again may succeed: a timeout, a failed connection, a truncated stream, an
+    /// error event in a stream, an HTTP 408, 409, 429 or 5xx. Pass it to a ``RetryPolicy``:
     /// `agent.retry(RetryPolicy(maxAttempts: 3, isRetryable: { ($0 as? ModelError)?.isTransient ?? false }))`.
     public var isTransient: Bool {
         switch reason {

@@ -11,10 +11,24 @@ import Foundation
 public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The secret; read only to build the `Authorization` header.
     let secret: String
+    /// Whether the key may go only to OpenAI's own API: the default key, from `OPENAI_API_KEY`.
+    let onlyForOpenAI: Bool
 
     /// Wraps a secret.
     public init(_ secret: String) {
+        self.init(secret, onlyForOpenAI: false)
+    }
+
+    private init(_ secret: String, onlyForOpenAI: Bool) {
         self.secret = secret
+        self.onlyForOpenAI = onlyForOpenAI
+    }
+
+    /// The default key of ``OpenAICompatibleModel``: `OPENAI_API_KEY`, sent only to `api.openai.com`, so that an
+    /// OpenAI key in the environment never reaches another service or a local server by default. Pass
+    /// ``environment(_:)`` to send a variable's key to any host.
+    public static var openAIFromEnvironment: APIKey? {
+        environment().map { APIKey($0.secret, onlyForOpenAI: true) }
     }
 
     /// The key in the environment variable `name`, `OPENAI_API_KEY` by default; `nil` when it is unset or

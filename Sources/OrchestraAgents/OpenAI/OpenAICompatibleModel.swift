@@ -8,7 +8,7 @@ public import Foundation
 /// protocol — llama.cpp, vLLM, Ollama, LM Studio, OpenRouter, Groq, Together.
 ///
 /// ```swift
-/// // A hosted service; the key comes from OPENAI_API_KEY unless given.
+/// // OpenAI; the key comes from OPENAI_API_KEY unless given (and that variable goes to OpenAI only).
 /// let gpt = OpenAICompatibleModel(baseURL: URL(string: "https://api.openai.com")!, model: "gpt-4o-mini")
 /// // A llama.cpp server on this machine: no key.
 /// let local = OpenAICompatibleModel(baseURL: URL(string: "http://127.0.0.1:8080")!, model: "smollm2")
@@ -45,8 +45,10 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
     ///   - baseURL: The server's root, as `https://api.openai.com` or `http://127.0.0.1:8080`; a path ending in
     ///     `/v1` is kept and not repeated.
     ///   - model: The model asked for when a request names none.
-    ///   - apiKey: Sent as a bearer token; by default the `OPENAI_API_KEY` environment variable, and none when it
-    ///     is unset.
+    ///   - apiKey: Sent as a bearer token. By default the `OPENAI_API_KEY` environment variable when the host is
+    ///     `api.openai.com`, and none for any other host or when it is unset
+    ///     (``APIKey/openAIFromEnvironment``); `.environment("GROQ_API_KEY")` or `APIKey(secret)` for other
+    ///     services.
     ///   - headers: More headers for every request, as a service's organization or project header. They are sent
     ///     as given and, like the key, never shown.
     ///   - requestTimeout: How long the server may send nothing — no header, no byte of the body — before the
@@ -54,7 +56,7 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
     ///     `timeout` policy of the runnable that makes it.
     ///   - configuration: The URLSession configuration, for proxies and connection limits.
     public init(
-        baseURL: URL, model: String, apiKey: APIKey? = .environment(), headers: [String: String] = [:],
+        baseURL: URL, model: String, apiKey: APIKey? = .openAIFromEnvironment, headers: [String: String] = [:],
         requestTimeout: Duration = .seconds(120), configuration: URLSessionConfiguration = .default
     ) {
         // The path is extended, the query (as Azure's `api-version`) kept.
@@ -67,7 +69,8 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
             endpoint = baseURL.appendingPathComponent("v1/chat/completions")
         }
         self.model = model
-        self.apiKey = apiKey
+        // The default key is OpenAI's: it goes to OpenAI, and nowhere else.
+        self.apiKey = apiKey?.onlyForOpenAI == true && endpoint.host?.lowercased() != "api.openai.com" ? nil : apiKey
         self.headers = headers
         self.requestTimeout = requestTimeout
         transport = HTTPTransport(configuration: configuration)

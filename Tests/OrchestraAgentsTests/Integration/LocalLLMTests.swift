@@ -113,7 +113,7 @@ struct LocalLLMTests {
     func toolRoundTrip() async throws {
         let tools = try ToolRegistry([Self.webSearch])
         let question = ChatMessage.user("Search the web for solar panel efficiency.")
-        // A 135M model never calls a tool by itself; this prefill and stop make it (see Scripts/llm/README).
+        // A 135M model never calls a tool by itself; this prefill and stop make it (see Docs/Models.md).
         let asking = ChatRequest(
             messages: [question, .assistant("<tool_call>\n")], tools: tools.definitions, toolChoice: .required,
             temperature: 0, maxTokens: 60, stop: ["</tool_call>"])

@@ -226,6 +226,24 @@ struct OpenAICompatibleModelTests {
         #expect(failed.reason == .streamError("the slot was lost"))
     }
 
+    @Test("the default key, OPENAI_API_KEY, goes to api.openai.com only")
+    func defaultKeyStaysWithOpenAI() async throws {
+        let server = try answering(Self.completion)
+        setenv("OPENAI_API_KEY", "sk-from-environment", 1)
+        defer { unsetenv("OPENAI_API_KEY") }
+        #expect(APIKey.openAIFromEnvironment != nil)
+        _ = try await OpenAICompatibleModel(baseURL: server.baseURL, model: "m").respond(
+            to: ChatRequest(messages: [.user("hi")]))
+        #expect(server.requests.first?.headers["authorization"] == nil)
+        let openAI = OpenAICompatibleModel(baseURL: URL(string: "https://api.openai.com")!, model: "m")
+        #expect(openAI.description.contains("apiKey: APIKey(redacted)"))
+        let explicit = APIKey.environment("PATH").map {
+            OpenAICompatibleModel(baseURL: server.baseURL, model: "m", apiKey: $0)
+        }
+        _ = try await explicit?.respond(to: ChatRequest(messages: [.user("hi")]))
+        #expect(server.requests.last?.headers["authorization"]?.hasPrefix("Bearer ") == true)
+    }
+
     @Test("a redirect is not followed: the key never goes elsewhere, and the 3xx is the error")
     func redirectRefused() async throws {
         let elsewhere = try answering(Self.completion)
