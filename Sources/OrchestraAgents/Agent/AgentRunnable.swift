@@ -152,20 +152,23 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
         }
         var messages: [ChatMessage] = instructions.isEmpty ? [] : [.system(instructions)]
         messages.append(.user(prompt(input)))
+        func failure(_ reason: AgentError.Reason, _ response: ChatResponse?) -> AgentError {
+            AgentError(agent: context.path.description, reason: reason, lastResponse: response)
+        }
         var repairs = 0
-        for turn in 1...maxTurns {
+        var turn = 0
+        while true {  // each turn returns, throws, or goes on with turn < maxTurns
+            turn += 1
             let (response, results) = try await ask(messages, context: context, mayCallTools: turn < maxTurns)
             if response.finishReason == .length {
                 // Cut off by the token limit: not the answer, nor whole tool calls, and a repair cannot make it
                 // longer.
-                throw AgentError(
-                    agent: context.path.description, reason: .cutOff(maxTokens: maxTokens), lastResponse: response)
+                throw failure(.cutOff(maxTokens: maxTokens), response)
             }
             messages.append(response.message)
             if !response.toolCalls.isEmpty {
                 guard turn < maxTurns else {
-                    throw AgentError(
-                        agent: context.path.description, reason: .turnLimit(maxTurns), lastResponse: response)
+                    throw failure(.turnLimit(maxTurns), response)
                 }
                 messages += results.map(\.message)
                 continue
@@ -174,17 +177,13 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
                 return try decode(response.text)
             } catch {
                 guard repairs < maxRepairs, turn < maxTurns else {
-                    throw AgentError(
-                        agent: context.path.description, reason: .invalidOutput(error, repairs: repairs),
-                        lastResponse: response)
+                    throw failure(.invalidOutput(error, repairs: repairs), response)
                 }
                 repairs += 1
                 context.emit(StreamChunk.status("repairing the answer (\(repairs) of \(maxRepairs))"))
                 messages.append(.user(Self.repairRequest(for: error)))
             }
         }
-        // Unreachable: the last turn returns or throws.
-        throw AgentError(agent: context.path.description, reason: .turnLimit(maxTurns), lastResponse: nil)
     }
 
     /// One model call: streams its chunks into the run's events, starts each tool call as it arrives complete

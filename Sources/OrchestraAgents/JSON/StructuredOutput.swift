@@ -39,7 +39,7 @@ public struct StructuredOutputError: Error, Sendable, CustomStringConvertible {
     /// As in `the answer is not a valid ResearchPlan: $.queries: expected array, found string "x"`, with the
     /// answer shortened.
     public var description: String {
-        let shown = answer.count > 200 ? answer.prefix(197) + "…" : answer
+        let shown = ModelError.excerpt(answer, limit: 200)
         let why =
             switch problem {
             case .notJSON(let reason): "it is not JSON (\(reason))"

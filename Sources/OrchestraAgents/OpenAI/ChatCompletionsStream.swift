@@ -25,6 +25,9 @@ struct ChatCompletionsStream {
         var name = ""
         var arguments = ""
         var sent = false
+
+        /// The call, named `call_<index>` when the server gave it no id.
+        var toolCall: ToolCall { ToolCall(id: id ?? "call_\(index)", name: name, arguments: arguments) }
     }
 
     init(wantsJSON: Bool) {
@@ -70,7 +73,7 @@ struct ChatCompletionsStream {
 
     /// The response assembled so far: the whole one once `[DONE]` has arrived.
     var response: ChatResponse {
-        let toolCalls = calls.map { ToolCall(id: $0.id ?? "call_\($0.index)", name: $0.name, arguments: $0.arguments) }
+        let toolCalls = calls.map(\.toolCall)
         return ChatResponse(
             message: .assistant(text.isEmpty && !toolCalls.isEmpty ? nil : text, toolCalls: toolCalls),
             finishReason: finishReason, usage: usage, model: model)
@@ -112,8 +115,7 @@ struct ChatCompletionsStream {
                 throw ProtocolViolation(problem: "tool call \(call.index) has no function name")
             }
             calls[position].sent = true
-            chunks.append(
-                .toolCall(ToolCall(id: call.id ?? "call_\(call.index)", name: call.name, arguments: call.arguments)))
+            chunks.append(.toolCall(call.toolCall))
         }
         return chunks
     }

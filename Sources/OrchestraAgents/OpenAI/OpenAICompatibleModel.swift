@@ -91,15 +91,8 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
     /// - Throws: ``ModelError``; `CancellationError` when the task is cancelled, which cancels the request.
     public func respond(to request: ChatRequest) async throws -> ChatResponse {
         let urlRequest = try self.urlRequest(for: request, stream: false)
-        let (status, _, body) = try await exchange(urlRequest)
-        guard (200..<300).contains(status) else {
-            throw failure(.status(status, message: ChatCompletionsResponse.errorMessage(in: body)))
-        }
-        do {
-            return try ChatCompletionsResponse.decode(body)
-        } catch {
-            throw malformed(error.problem, String(decoding: body, as: UTF8.self))
-        }
+        let (status, body) = try await exchange(urlRequest)
+        return try completion(status: status, body: body)
     }
 
     /// Sends `request` with `"stream": true` and hands out its chunks as the server's events arrive: text as
@@ -127,7 +120,7 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
         async throws
     {
         let urlRequest = try self.urlRequest(for: request, stream: true)
-        var completion = ChatCompletionsStream(wantsJSON: request.responseFormat != .text)
+        var assembler = ChatCompletionsStream(wantsJSON: request.responseFormat != .text)
         var parser = ServerSentEventParser()
         var status = 0
         var isEventStream = true
@@ -146,12 +139,12 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
                 case .body(let data):
                     for event in parser.consume(data) {
                         do {
-                            for chunk in try completion.absorb(event.data) { sink.yield(chunk) }
+                            for chunk in try assembler.absorb(event.data) { sink.yield(chunk) }
                         } catch let violation as ProtocolViolation {
                             throw malformed("a stream event: \(violation.problem)", event.data)
                         }
                     }
-                    if completion.isDone { return }
+                    if assembler.isDone { return }
                 }
             }
         } catch let event as StreamFailure {
@@ -162,34 +155,36 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
             throw mapped(error)
         }
         try Task.checkCancellation()  // a cancelled stream ends early: what came is not the server's answer
-        guard (200..<300).contains(status) else {
-            throw failure(.status(status, message: ChatCompletionsResponse.errorMessage(in: body)))
-        }
         guard isEventStream else {
-            // A server that answered `"stream": true` with a whole completion: hand it out as chunks.
-            let response: ChatResponse
-            do {
-                response = try ChatCompletionsResponse.decode(body)
-            } catch {
-                throw malformed(error.problem, String(decoding: body, as: UTF8.self))
-            }
+            // An error, or a server that answered `"stream": true` with a whole completion: hand that out as chunks.
+            let response = try completion(status: status, body: body)
             for chunk in response.chunks(wantsJSON: request.responseFormat != .text) { sink.yield(chunk) }
             return
         }
-        throw failure(.truncated(received: ModelError.excerpt(completion.text)))
+        throw failure(.truncated(received: ModelError.excerpt(assembler.text)))
     }
 
-    /// Sends a request and collects its status, content type and body.
-    private func exchange(_ request: URLRequest) async throws -> (Int, String?, Data) {
+    /// The completion in a whole body, or the error its status or its text makes it.
+    private func completion(status: Int, body: Data) throws -> ChatResponse {
+        guard (200..<300).contains(status) else {
+            throw failure(.status(status, message: ChatCompletionsResponse.errorMessage(in: body)))
+        }
+        do {
+            return try ChatCompletionsResponse.decode(body)
+        } catch {
+            throw malformed(error.problem, String(decoding: body, as: UTF8.self))
+        }
+    }
+
+    /// Sends a request and collects its status and body.
+    private func exchange(_ request: URLRequest) async throws -> (Int, Data) {
         var status = 0
-        var contentType: String?
         var body = Data()
         do {
             for try await event in transport.send(request, idleTimeout: requestTimeout) {
                 switch event {
-                case .head(let code, let type):
+                case .head(let code, _):
                     status = code
-                    contentType = type
                 case .body(let data):
                     body.append(data)
                 }
@@ -198,7 +193,7 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
             throw mapped(error)
         }
         try Task.checkCancellation()
-        return (status, contentType, body)
+        return (status, body)
     }
 
     /// The HTTP request for `request`.
