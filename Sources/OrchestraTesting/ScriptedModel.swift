@@ -17,7 +17,9 @@ import Synchronization
 ///
 /// Each request takes the next reply, whether it comes through ``respond(to:)`` or ``stream(_:)``. A script
 /// that has run out throws ``ScriptedModel/Exhausted``, naming the request that found it empty. Streaming a
-/// text reply sends it word by word, so that tests and examples see several tokens.
+/// text reply sends it word by word, so that tests and examples see several tokens. When requests come
+/// concurrently, in no fixed order, give the model a function that works each reply out from its request
+/// instead: ``init(pace:clock:reply:)``.
 public final class ScriptedModel: ChatModel, Sendable {
     /// One scripted answer.
     public enum Reply: Sendable {
@@ -63,21 +65,63 @@ public final class ScriptedModel: ChatModel, Sendable {
     }
 
     private let state: Mutex<State>
+    private let reply: (@Sendable (ChatRequest) throws -> Reply)?
+    private let pace: Duration
+    private let clock: any Clock<Duration>
 
     /// A model that gives `replies`, one per request, in order.
-    public init(_ replies: [Reply]) {
+    ///
+    /// - Parameters:
+    ///   - replies: The replies, in the order requests take them.
+    ///   - pace: How long ``stream(_:)`` waits before each chunk, to look like a model generating — for
+    ///     examples; none by default.
+    ///   - clock: The clock `pace` is measured on.
+    public init(_ replies: [Reply], pace: Duration = .zero, clock: any Clock<Duration> = ContinuousClock()) {
         state = Mutex(State(replies: replies))
+        reply = nil
+        self.pace = pace
+        self.clock = clock
+    }
+
+    /// A model whose replies `reply` works out from each request: for states that call a model concurrently,
+    /// where the order of the requests is not fixed, and for offline examples.
+    ///
+    /// ```swift
+    /// let model = ScriptedModel { request in
+    ///     let question = request.messages.last?.content ?? ""
+    ///     return question.contains("weather") ? .text("Sunny.") : .text("I don't know.")
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - pace: How long ``stream(_:)`` waits before each chunk; none by default.
+    ///   - clock: The clock `pace` is measured on.
+    ///   - reply: The reply to a request; an error it throws is what the call throws.
+    public init(
+        pace: Duration = .zero, clock: any Clock<Duration> = ContinuousClock(),
+        reply: @escaping @Sendable (ChatRequest) throws -> Reply
+    ) {
+        state = Mutex(State(replies: []))
+        self.reply = reply
+        self.pace = pace
+        self.clock = clock
     }
 
     /// The requests received, in order.
     public var requests: [ChatRequest] { state.withLock { $0.requests } }
 
-    /// How many replies are left.
-    public var remaining: Int { state.withLock { $0.replies.count - $0.next } }
+    /// How many replies are left; `nil` for a model that works its replies out from the requests.
+    public var remaining: Int? {
+        reply == nil ? state.withLock { $0.replies.count - $0.next } : nil
+    }
 
     /// Records `request` and takes the next reply.
     private func take(_ request: ChatRequest) throws -> Reply {
-        try state.withLock { state in
+        if let reply {
+            state.withLock { $0.requests.append(request) }
+            return try reply(request)  // outside the lock: it may read `requests`
+        }
+        return try state.withLock { state in
             state.requests.append(request)
             guard state.next < state.replies.count else {
                 throw Exhausted(replies: state.replies.count, request: state.requests.count)
@@ -93,17 +137,36 @@ public final class ScriptedModel: ChatModel, Sendable {
         return try Self.response(to: take(request))
     }
 
-    /// The next reply, as chunks: a text word by word, JSON as it grows, tool calls, then the response.
+    /// The next reply, as chunks: a text word by word, JSON as it grows, tool calls, then the response. A request
+    /// from a cancelled task takes no reply and throws `CancellationError`.
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<StreamChunk, any Error> {
         AsyncThrowingStream { continuation in
+            let chunks: [StreamChunk]
             do {
-                for chunk in try chunks(of: take(request), wantsJSON: request.responseFormat != .text) {
-                    continuation.yield(chunk)
-                }
-                continuation.finish()
+                try Task.checkCancellation()
+                chunks = try self.chunks(of: take(request), wantsJSON: request.responseFormat != .text)
             } catch {
                 continuation.finish(throwing: error)
+                return
             }
+            guard pace > .zero else {
+                for chunk in chunks { continuation.yield(chunk) }
+                continuation.finish()
+                return
+            }
+            let (pace, clock) = (pace, clock)
+            let task = Task {
+                do {
+                    for chunk in chunks {
+                        try await clock.sleep(for: pace)
+                        continuation.yield(chunk)
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
         }
     }
 

@@ -120,7 +120,7 @@ public struct OrchestrationEvent: Sendable {
 }
 
 extension OrchestrationEvent: CustomStringConvertible {
-    /// One line, as in `[run 1F3A9C2B step 2 Research] state completed in 0.2 seconds` (the run id's first
+    /// One line, as in `[run 1F3A9C2B step 2 Research] state completed in 212 ms` (the run id's first
     /// eight characters); a state inside a composite is shown by its path, as in
     /// `[run 1F3A9C2B step 7 Research/ForEach[3]/Search] state started`.
     public var description: String {
@@ -128,16 +128,17 @@ extension OrchestrationEvent: CustomStringConvertible {
         switch kind {
         case .runStarted: return "\(prefix) run started"
         case .stateStarted: return "\(prefix) state started"
-        case .stateCompleted(let duration): return "\(prefix) state completed in \(duration)"
+        case .stateCompleted(let duration): return "\(prefix) state completed in \(ConsoleFormat.duration(duration))"
         case .stateFailed(let error): return "\(prefix) state failed: \(error.message)"
         case .transition(let next): return "\(prefix) transition to \(next)"
         case .retrying(let attempt, let delay, let error):
-            return "\(prefix) retrying (attempt \(attempt)) in \(delay) after: \(error)"
-        case .timedOut(let limit): return "\(prefix) timed out after \(limit)"
+            return "\(prefix) retrying (attempt \(attempt)) in \(ConsoleFormat.duration(delay)) after: \(error)"
+        case .timedOut(let limit): return "\(prefix) timed out after \(ConsoleFormat.duration(limit))"
         case .fallback(let other, let error): return "\(prefix) falling back to \(other) after: \(error)"
         case .circuitChanged(let breaker, let state): return "\(prefix) circuit breaker '\(breaker)' is \(state)"
         case .rejected(let error): return "\(prefix) rejected: \(error.message)"
-        case .throttled(let limiter, let wait): return "\(prefix) rate limiter '\(limiter)' holds it for \(wait)"
+        case .throttled(let limiter, let wait):
+            return "\(prefix) rate limiter '\(limiter)' holds it for \(ConsoleFormat.duration(wait))"
         case .queued(let bulkhead): return "\(prefix) queued at bulkhead '\(bulkhead)'"
         case .chunk(let value): return "\(prefix) chunk: \(value)"
         case .runCompleted: return "\(prefix) run completed"

@@ -26,8 +26,8 @@ import Foundation
 /// ``AgentError/Reason/invalidOutput(_:repairs:)``, which carries the last answer and every violation.
 ///
 /// **Events and records.** Tokens, partial JSON, tool calls and status lines stream into the run's events as
-/// ``StreamChunk`` chunks (`event.chunk(as: StreamChunk.self)`) while the model writes them, and each call's token
-/// usage is added to the step in the run's ``RunRecord``.
+/// ``StreamChunk`` chunks (`event.chunk(as: StreamChunk.self)`) while the model writes them, then each call's final
+/// response, with its finish reason and usage; the usage is also added to the step in the run's ``RunRecord``.
 public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<Input, Output>, @unchecked Sendable {
     // @unchecked: every stored property is an immutable `let` of a Sendable type.
     /// The model that does the work.
@@ -213,6 +213,7 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
                         group.addTask { (position, try await tools.call(call)) }
                     }
                 case .final(let response):
+                    context.emit(chunk)  // for watchers: the finish reason and the call's usage
                     final = response
                 }
             }
