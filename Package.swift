@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Orchestra", targets: ["Orchestra"]),
         .library(name: "OrchestraAgents", targets: ["OrchestraAgents"]),
         .library(name: "OrchestraTesting", targets: ["OrchestraTesting"]),
+        .executable(name: "research-report", targets: ["research-report"]),
+        .executable(name: "event-monitoring", targets: ["event-monitoring"]),
         .executable(name: "quick-start", targets: ["quick-start"]),
         .executable(name: "orchestra-bench", targets: ["orchestra-bench"]),
     ],
@@ -21,6 +23,18 @@ let package = Package(
         .target(name: "OrchestraAgents", dependencies: ["Orchestra"], swiftSettings: strictSettings),
         .target(
             name: "OrchestraTesting", dependencies: ["Orchestra", "OrchestraAgents"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "research-report",
+            dependencies: ["OrchestraAgents", "OrchestraTesting"],
+            path: "Examples/ResearchReport",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "event-monitoring",
+            dependencies: ["Orchestra"],
+            path: "Examples/EventMonitoring",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "quick-start",
             dependencies: ["Orchestra"],
@@ -36,6 +50,11 @@ let package = Package(
         .testTarget(
             name: "OrchestraTests",
             dependencies: ["Orchestra", "OrchestraTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: ["research-report", "event-monitoring", "OrchestraAgents", "OrchestraTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
