@@ -24,7 +24,8 @@ struct FetchError: Error, CustomStringConvertible {
 /// with a long fetch time keeps a run busy long enough to be cancelled.
 func digestOrchestration() -> Orchestration<[Document], Digest> {
     let download = Runnable<Document, String>("Download") { document, context in
-        try await context.clock.sleep(for: document.fetchTime)  // the run's clock: a manual clock in tests
+        // The run's clock: an orchestration given a manual clock sleeps here until the test moves it.
+        try await context.clock.sleep(for: document.fetchTime)
         guard !document.name.hasPrefix("missing") else { throw FetchError(document: document.name) }
         context.emit("fetched \(document.name)")  // a chunk: every watcher sees it
         return "the text of \(document.name)"

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `event-monitoring`: a tour of every way to watch a machine — hooks, AsyncSequences, a timing table, what a
-/// failure and a cancellation look like as events, and the console monitor. Offline, about a second.
+/// failure and a cancellation look like as events, and the console monitor. Offline, in a moment.
 @main
 struct EventMonitoringCommand {
     static func main() async {

@@ -12,7 +12,7 @@ enum EventMonitoringTour {
         var runEvents: [String] = []
         /// Section 2: the terminal events seen on `orchestration.events`, one per run.
         var endings: [String] = []
-        /// Section 3: state → how many times it ran.
+        /// Section 3: state → how many times it ran, over three runs.
         var timings: [String: Int] = [:]
         /// Section 4: the failed run's events, and its error.
         var failure: [String] = []
@@ -40,8 +40,8 @@ enum EventMonitoringTour {
         return seen
     }
 
-    /// 1. An `onEvent` hook that prints the seed's lifecycle: state started, completed, transition, and how
-    /// the run ended.
+    /// 1. An `onEvent` hook that prints the lifecycle — state started, completed, transition, and how the run
+    /// ended — the way LlmTornado's documentation prints it.
     static func lifecycleHook(_ print: @escaping @Sendable (String) -> Void) async -> [String] {
         print("\n== 1. An onEvent hook: the lifecycle, as it happens\n")
         let orchestration = digestOrchestration()
@@ -100,7 +100,7 @@ enum EventMonitoringTour {
         for _ in 0..<3 { _ = try? await orchestration.run(documents) }
         await orchestration.waitForHooks()
         let table = timings.withLock { $0 }
-        print("  state       runs    mean      max")
+        print("  state       times   mean      max")
         for (state, durations) in table.sorted(by: { $0.key < $1.key }) {
             let mean = durations.reduce(.zero, +) / durations.count
             let maximum = durations.max() ?? .zero
@@ -115,7 +115,7 @@ enum EventMonitoringTour {
     static func failure(_ print: @escaping @Sendable (String) -> Void) async -> ([String], OrchestrationError?) {
         print("\n== 4. A failure, as events\n")
         let orchestration = digestOrchestration()
-        let handle = orchestration.start(documents + [Document(name: "missing.md", fetchTime: .milliseconds(5))])
+        let handle = orchestration.start([Document(name: "missing.md", fetchTime: .milliseconds(5))])
         var kinds: [String] = []
         for await event in handle.events {
             switch event.kind {

@@ -18,7 +18,8 @@ enum OfflineModel {
     }
 
     static func reply(to request: ChatRequest) throws -> ScriptedModel.Reply {
-        let prompt = request.messages.last { $0.role == .user }?.content ?? ""
+        // The state's own message: later user messages, if any, are the agent's repair requests.
+        let prompt = request.messages.first { $0.role == .user }?.content ?? ""
         let usage = { (answer: String) in
             TokenUsage(
                 promptTokens: request.messages.reduce(0) { $0 + estimate($1.content ?? "") },
@@ -48,15 +49,17 @@ enum OfflineModel {
         }
     }
 
+    /// Three searches on `topic`, within the schema's limits: a query may have 100 characters.
     private static func plan(for topic: String) -> ResearchPlan {
-        ResearchPlan(
-            topic: topic,
+        let subject = String(topic.prefix(60))
+        return ResearchPlan(
+            topic: String(topic.prefix(120)),
             searches: [
-                PlannedSearch(query: "\(topic): uses today", purpose: "Where it is used now, and how well it works"),
+                PlannedSearch(query: "\(subject): uses today", purpose: "Where it is used now, and how well it works"),
                 PlannedSearch(
-                    query: "\(topic): evidence and future", purpose: "What it improves, and what comes next"),
+                    query: "\(subject): evidence and future", purpose: "What it improves, and what comes next"),
                 PlannedSearch(
-                    query: "\(topic): risks, privacy and regulation", purpose: "What can go wrong, and the rules"),
+                    query: "\(subject): risks, privacy and regulation", purpose: "What can go wrong, and the rules"),
             ])
     }
 
@@ -86,21 +89,23 @@ enum OfflineModel {
                 sections[sections.count - 1].lines.append(line)
             }
         }
-        let findings = Set(sections.flatMap(\.lines).filter { !$0.hasPrefix("- Nothing") })
+        var seen: Set<String> = []
+        let findings = sections.flatMap(\.lines).filter { !$0.hasPrefix("- Nothing") && seen.insert($0).inserted }
         let summary =
             findings.isEmpty
             ? "The searches found nothing on \(topic) in the offline corpus; try one of its topics."
-            : "This report gathers \(findings.count) findings on \(topic) from \(sections.count) searches. "
-                + sections.flatMap(\.lines).prefix(2).map { plain($0) }.joined(separator: " ")
-        var content = "## Overview\n\n\(summary)\n"
+            : "This report gathers \(findings.count) \(findings.count == 1 ? "finding" : "findings") on \(topic) "
+                + "from \(sections.count) searches. " + findings.prefix(2).map { plain($0) }.joined(separator: " ")
+        var content = ""  // the summary is a field of its own: the content goes straight to the searches
         var written: Set<String> = []  // each finding once, under the first search that found it
         for section in sections {
             let lines = section.lines.filter { written.insert($0).inserted }
-            content += "\n## \(section.heading.prefix(1).uppercased() + section.heading.dropFirst())\n\n"
+            content += "\(content.isEmpty ? "" : "\n")## "
+            content += "\(section.heading.prefix(1).uppercased() + section.heading.dropFirst())\n\n"
             content += (lines.isEmpty ? "- Nothing beyond the findings above." : lines.joined(separator: "\n")) + "\n"
         }
         return ReportData(
-            title: "\(topic.prefix(1).uppercased() + topic.dropFirst()): a research report",
+            title: String("\(topic.prefix(1).uppercased() + topic.dropFirst()): a research report".prefix(100)),
             summary: String(summary.prefix(400)), content: String(content.prefix(1600)))
     }
 

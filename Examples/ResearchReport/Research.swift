@@ -4,7 +4,7 @@ import OrchestraAgents
 /// One search of the plan: an agent with the `web_search` tool looks it up and writes notes.
 ///
 /// The Research state is a bounded `ForEach` of these (see `researchOrchestration`), so the plan's searches
-/// run in parallel, each with its own path in the events: `Research/ForEach[0]/Search`, `…[1]/Search`.
+/// run in parallel, each with its own path in the events: `Research[0]/Search`, `Research[1]/Search`…
 final class Search: Runnable<PlannedSearch, Finding>, @unchecked Sendable {
     // @unchecked: every stored property is an immutable `let` of a Sendable type.
     private let researcher: AgentRunnable<PlannedSearch, String>

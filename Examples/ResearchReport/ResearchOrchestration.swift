@@ -15,7 +15,7 @@ struct ResearchSettings: Sendable, Equatable {
     var attempts = 3
 }
 
-/// The machine of the seed: Planning → Research → Reporting.
+/// The research-report machine of LlmTornado's documentation, in Orchestra: Planning → Research → Reporting.
 ///
 /// ```text
 /// Planning ──has searches──▶ Research (ForEach Search, at most `concurrency` at once) ──notes──▶ Reporting
@@ -44,7 +44,9 @@ func researchOrchestration(
         RetryPolicy(maxAttempts: settings.attempts, initialDelay: .milliseconds(500)) { error in
             retry.isRetryable(error) || Reporting.wasCutOff(error)
         },
-        adjust: { notes, error, _ in Reporting.wasCutOff(error) ? Reporting.shorter + notes : notes })
+        adjust: { notes, error, _ in
+            Reporting.wasCutOff(error) && !notes.hasPrefix(Reporting.shorter) ? Reporting.shorter + notes : notes
+        })
 
     // Each edge is checked by the compiler: Planning's ResearchPlan becomes Research's [PlannedSearch], and
     // Research's outcomes become Reporting's String through the advancer.

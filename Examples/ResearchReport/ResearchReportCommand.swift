@@ -1,7 +1,7 @@
 import Foundation
 import OrchestraAgents
 
-/// `research-report [TOPIC] [OPTIONS]`: the seed's research-report orchestration, watched live.
+/// `research-report [TOPIC] [OPTIONS]`: the research-report orchestration, watched live.
 /// `research-report --help` lists the options.
 @main
 struct ResearchReportCommand {
@@ -35,9 +35,8 @@ struct ResearchReportCommand {
         let modelName: String
         if let baseURL = options.baseURL {
             model = OpenAICompatibleModel(
-                baseURL: baseURL, model: options.model,
-                apiKey: options.apiKeyVariable.map(APIKey.environment) ?? .openAIFromEnvironment)
-            modelName = "\(options.model) at \(baseURL.absoluteString)"
+                baseURL: baseURL, model: options.model, apiKey: options.apiKey ?? .openAIFromEnvironment)
+            modelName = "\(options.model) at \(Self.shown(baseURL))"
         } else {
             model = OfflineModel.make(pace: options.pace)
             modelName = "the scripted model (offline)"
@@ -67,6 +66,7 @@ struct ResearchReportCommand {
                 error: result.failure.map(RunRecord.ErrorSummary.init), record: record)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
             do {
                 output.write(String(decoding: try encoder.encode(document), as: UTF8.self) + "\n")
             } catch {
@@ -85,6 +85,16 @@ struct ResearchReportCommand {
             errors.write("research-report: the run failed (\(error.code)): \(error.message)\n")
             return 1
         }
+    }
+}
+
+extension ResearchReportCommand {
+    /// `url` without a user name or password, which must not reach the screen or the JSON.
+    static func shown(_ url: URL) -> String {
+        guard var parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "the server" }
+        parts.user = nil
+        parts.password = nil
+        return parts.string ?? "the server"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OrchestraAgents
 
 /// The command line of `research-report`, parsed and checked.
 struct ResearchReportOptions: Equatable {
@@ -8,6 +9,8 @@ struct ResearchReportOptions: Equatable {
     var model = "gpt-4.1-mini"
     /// The environment variable holding the API key; `nil` for the default (`OPENAI_API_KEY`, for OpenAI only).
     var apiKeyVariable: String?
+    /// The key read from `apiKeyVariable`; an `APIKey`, so that printing the options never shows it.
+    var apiKey: APIKey?
     var settings = ResearchSettings()
     var pace = Duration.milliseconds(5)
     var json = false
@@ -58,6 +61,11 @@ struct ResearchReportOptions: Equatable {
     /// Parses `arguments` (without the program's name); `environment` supplies the defaults it names.
     static func parse(_ arguments: [String], environment: [String: String]) throws(UsageError) -> Self {
         var options = Self()
+        // Help comes first, whatever else is wrong: it is how to find out what is.
+        if arguments.prefix(while: { $0 != "--" }).contains(where: { $0 == "-h" || $0 == "--help" }) {
+            options.help = true
+            return options
+        }
         var words: [String] = []
         var offline = false
         var remaining = arguments[...]
@@ -86,12 +94,7 @@ struct ResearchReportOptions: Equatable {
             case "--quiet": options.quiet = true
             case "--base-url": options.baseURL = try url(try value(), from: "--base-url")
             case "--model": options.model = try nonEmpty(try value(), name)
-            case "--api-key-env":
-                let variable = try nonEmpty(try value(), name)
-                guard environment[variable] != nil else {
-                    throw UsageError(description: "--api-key-env names \(variable), which is not set")
-                }
-                options.apiKeyVariable = variable
+            case "--api-key-env": options.apiKeyVariable = try nonEmpty(try value(), name)
             case "--max-searches": options.settings.maxSearches = try number(try value(), name, in: 1...8)
             case "--concurrency": options.settings.concurrency = try number(try value(), name, in: 1...8)
             case "--max-tokens": options.settings.maxTokens = try number(try value(), name, in: 64...32000)
@@ -106,11 +109,23 @@ struct ResearchReportOptions: Equatable {
         if !words.isEmpty {
             options.topic = words.joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !options.topic.isEmpty else { throw UsageError(description: "the topic is empty") }
+            // The plan restates the topic in at most 120 characters, and each query has at most 100.
+            guard options.topic.count <= 100 else {
+                throw UsageError(
+                    description: "the topic has \(options.topic.count) characters; keep it to 100 or fewer")
+            }
         }
         if offline {
             guard options.baseURL == nil else { throw UsageError(description: "--offline and --base-url contradict") }
         } else if options.baseURL == nil, let variable = environment["ORCHESTRA_LLM_BASE_URL"], !variable.isEmpty {
             options.baseURL = try url(variable, from: "ORCHESTRA_LLM_BASE_URL")
+        }
+        // The key is read from the environment given, and only when a server will be asked.
+        if let variable = options.apiKeyVariable, options.baseURL != nil {
+            guard let key = environment[variable], !key.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw UsageError(description: "--api-key-env names \(variable), which is not set or empty")
+            }
+            options.apiKey = APIKey(key)
         }
         return options
     }

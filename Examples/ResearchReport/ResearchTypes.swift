@@ -34,8 +34,9 @@ struct Finding: Sendable, Codable, Equatable {
     var notes: String
 }
 
-/// The report: the orchestration's output. Its longest form (about 2,100 characters) fits in the default 1,000
-/// tokens per model call, so that a model held to the schema is not cut off mid-report.
+/// The report: the orchestration's output. Its longest form is about 2,100 characters, which a model writing
+/// ordinary prose fits in the default 1,000 tokens per call; a model that is cut off anyway gets one more attempt,
+/// asked to be shorter (see `researchOrchestration`).
 struct ReportData: StructuredOutput, Equatable {
     var title: String
     var summary: String

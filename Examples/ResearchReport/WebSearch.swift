@@ -2,12 +2,15 @@ import Foundation
 import OrchestraAgents
 
 /// The `web_search` tool, over a small built-in corpus: the example runs the same with or without a network,
-/// and a run is reproducible. A page is found when it has two of the query's words and scores at least half as
-/// well as the best page, where a word scores more the fewer pages have it.
+/// and a run is reproducible. A query that names one of the corpus's topics searches that topic's pages. A page
+/// is found when it has two of the query's words and scores at least half as well as the best page, where a word
+/// scores more the fewer pages have it.
 struct WebSearch: Sendable {
     /// A page the search can find.
     struct Document: Sendable, Codable, Equatable {
         var title: String
+        /// What the page is about, as a few words.
+        var topic: String
         var url: String
         var text: String
     }
@@ -43,6 +46,9 @@ struct WebSearch: Sendable {
 
     func search(_ query: String) -> Results {
         let words = Self.words(of: query)
+        // A query that names a topic — every word of it — searches that topic's pages only.
+        let onTopic = documents.filter { Self.words(of: $0.topic).isSubset(of: words) }
+        let documents = onTopic.isEmpty ? documents : onTopic
         let pages = documents.map { Self.words(of: $0.title + " " + $0.text) }
         // How rare each word of the query is among the pages.
         let weight = Dictionary(

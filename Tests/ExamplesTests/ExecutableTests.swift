@@ -47,6 +47,15 @@ struct ExampleTests {
         #expect(errors.contains("unexpected argument '--fast'"))
     }
 
+    /// Everything `pipe` delivers until its writer closes it, read on a dispatch thread.
+    private static func readToEnd(_ pipe: Pipe) async -> Data {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: pipe.fileHandleForReading.readDataToEndOfFile())
+            }
+        }
+    }
+
     /// Runs an executable built next to the test binary, without ORCHESTRA_LLM_BASE_URL, and returns its exit
     /// status, standard output and standard error.
     private func runExample(_ name: String, _ arguments: [String] = []) async throws -> (Int32, String, String) {
@@ -69,11 +78,17 @@ struct ExampleTests {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        // Standard error is read on its own thread, so that neither pipe can fill up and stall the process.
-        let errors = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let errorData = await errors.value
+        // Each pipe is read on a thread of its own, off the concurrency pool, so that neither can fill up and stall
+        // the child while the other is read; the exit is awaited without blocking a thread of the pool.
+        async let output = Self.readToEnd(stdout)
+        async let errors = Self.readToEnd(stderr)
+        let (data, errorData) = await (output, errors)
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
         return (
             process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errorData, as: UTF8.self)
         )

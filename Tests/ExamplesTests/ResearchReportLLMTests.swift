@@ -19,7 +19,7 @@ struct ResearchReportLLMTests {
             ["AI in healthcare", "--max-searches", "2", "--json", "--plain"],
             environment: ProcessInfo.processInfo.environment, output: output.output, errors: errors.output)
         #expect(status == 0, "stderr: \(errors.all)")
-        let document = try JSONDecoder().decode(JSONReport.self, from: Data(output.all.utf8))
+        let document = try JSONReport.decode(output.all)
         #expect(document.model.hasPrefix("gpt-4.1-mini at http://"))
         let report = try #require(document.report)
         for (field, text) in [("title", report.title), ("summary", report.summary), ("content", report.content)] {

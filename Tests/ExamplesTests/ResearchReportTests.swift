@@ -13,6 +13,15 @@ final class Written: Sendable {
     var all: String { text.withLock { $0 } }
 }
 
+extension JSONReport {
+    /// What `--json` wrote.
+    static func decode(_ text: String) throws -> JSONReport {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(JSONReport.self, from: Data(text.utf8))
+    }
+}
+
 @Suite("Research report")
 struct ResearchReportTests {
     @Test("offline, the machine plans three searches, runs them in parallel with web_search, and writes the report")
@@ -29,7 +38,7 @@ struct ResearchReportTests {
 
         #expect(report.title == "AI in healthcare: a research report")
         #expect(report.summary.contains("findings on AI in healthcare"))
-        #expect(report.content.hasPrefix("## Overview"))
+        #expect(report.content.hasPrefix("## AI in healthcare: uses today\n"))
         #expect(report.content.contains("## AI in healthcare: risks, privacy and regulation"))
         #expect(report.content.contains("(https://example.org/health/ai-privacy)"))  // found by the risks search
 
@@ -167,7 +176,7 @@ struct ResearchReportTests {
             ["renewable", "energy", "--json", "--pace", "0", "--plain"], environment: [:], output: output.output,
             errors: errors.output)
         #expect(status == 0)
-        let document = try JSONDecoder().decode(JSONReport.self, from: Data(output.all.utf8))
+        let document = try JSONReport.decode(output.all)
         #expect(document.topic == "renewable energy")
         #expect(document.report?.title == "Renewable energy: a research report")
         #expect(document.error == nil)
@@ -198,13 +207,14 @@ struct ResearchReportTests {
     @Test("a server that cannot be reached fails the run with exit status 1 and a message naming the state")
     func unreachableServer() async throws {
         let (output, errors) = (Written(), Written())
-        // Port 9 (discard) is closed on any machine that runs tests; the connection is refused at once.
+        // A port that was just free, and that nothing listens on: the connection is refused at once.
+        let port = try closedPort()
         let status = await ResearchReportCommand.run(
-            ["--base-url", "http://127.0.0.1:9", "--json", "--quiet"], environment: [:], output: output.output,
+            ["--base-url", "http://127.0.0.1:\(port)", "--json", "--quiet"], environment: [:], output: output.output,
             errors: errors.output)
         #expect(status == 1)
         #expect(errors.all.hasPrefix("research-report: the run failed (state failed): state 'Planning'"))
-        let document = try JSONDecoder().decode(JSONReport.self, from: Data(output.all.utf8))
+        let document = try JSONReport.decode(output.all)
         #expect(document.report == nil)
         #expect(document.record.status == .failed)
         #expect(document.error?.state == "Planning")
@@ -236,7 +246,15 @@ struct ResearchReportTests {
             (["--model"], [:], "--model needs a value"),
             (["--model", "--json"], [:], "--model needs a value"),
             (["--json=yes"], [:], "--json takes no value"),
-            (["--api-key-env", "NO_SUCH_KEY"], [:], "--api-key-env names NO_SUCH_KEY, which is not set"),
+            (
+                ["--api-key-env", "NO_SUCH_KEY", "--base-url", "http://127.0.0.1:8080"], [:],
+                "--api-key-env names NO_SUCH_KEY, which is not set or empty"
+            ),
+            (
+                ["--api-key-env", "EMPTY"], ["EMPTY": "", "ORCHESTRA_LLM_BASE_URL": "http://127.0.0.1:8080"],
+                "--api-key-env names EMPTY, which is not set or empty"
+            ),
+            ([String(repeating: "x", count: 101)], [:], "the topic has 101 characters; keep it to 100 or fewer"),
             (
                 [], ["ORCHESTRA_LLM_BASE_URL": "localhost:8080"],
                 "ORCHESTRA_LLM_BASE_URL 'localhost:8080' is not an http"
@@ -253,6 +271,39 @@ struct ResearchReportTests {
         #expect(output.all.isEmpty)
     }
 
+    @Test("--help wins over anything else that is wrong, so that it can say how to fix it")
+    func helpFirst() async {
+        for (arguments, environment) in [
+            (["--bogus", "--help"], [:]), (["-h"], ["ORCHESTRA_LLM_BASE_URL": "not a url"]),
+        ] as [([String], [String: String])] {
+            let (output, errors) = (Written(), Written())
+            let status = await ResearchReportCommand.run(
+                arguments, environment: environment, output: output.output, errors: errors.output)
+            #expect(status == 0)
+            #expect(output.all.hasPrefix("USAGE: research-report"))
+            #expect(errors.all.isEmpty)
+        }
+    }
+
+    @Test("a topic of 100 characters runs offline, its plan and report within the schemas' limits")
+    func longTopic() async throws {
+        let topic = String(repeating: "long topic ", count: 9).trimmingCharacters(in: .whitespaces)
+        let padded = topic + String(repeating: "s", count: 100 - topic.count)
+        let orchestration = try researchOrchestration(model: OfflineModel.make())
+        let report = try await orchestration.run(padded)
+        #expect(report.title.count <= 100)
+    }
+
+    @Test("the server's URL is shown without its user name and password")
+    func credentialsHidden() throws {
+        let url = try #require(URL(string: "http://user:secret@127.0.0.1:8080/v1"))
+        #expect(ResearchReportCommand.shown(url) == "http://127.0.0.1:8080/v1")
+        let options = try ResearchReportOptions.parse(
+            ["--api-key-env", "KEY"], environment: ["KEY": "sk-secret", "ORCHESTRA_LLM_BASE_URL": "http://h:1"])
+        #expect(!"\(options)".contains("sk-secret"))
+        #expect(options.apiKey == APIKey("sk-secret"))
+    }
+
     @Test("options: the topic is every word, values may follow '=', and the environment names the server")
     func options() throws {
         let parsed = try ResearchReportOptions.parse(
@@ -266,4 +317,23 @@ struct ResearchReportTests {
             ["--offline"], environment: ["ORCHESTRA_LLM_BASE_URL": "http://h:1"])
         #expect(offline.baseURL == nil)
     }
+}
+
+/// A local TCP port that nothing listens on: one the system just handed out, then closed.
+func closedPort() throws -> UInt16 {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw POSIXError(.EBADF) }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socket in
+            bind(descriptor, socket, length) == 0 && getsockname(descriptor, socket, &length) == 0
+        }
+    }
+    guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
+    return UInt16(bigEndian: address.sin_port)
 }

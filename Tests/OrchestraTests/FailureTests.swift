@@ -1,6 +1,8 @@
 import Orchestra
 import Testing
 
+@testable import Orchestra
+
 @Suite("How runs fail")
 struct FailureTests {
     @Test("an output no advancer accepts is a dead end that names the state and describes the output")
@@ -119,5 +121,19 @@ struct FailureTests {
         let routeError = try #require(await Orchestration(start: c, exit: d).start(0).result.orchestrationError)
         #expect(routeError.code == .transitionFailed)
         #expect(routeError.message.contains("route of advancer #1"))
+
+        let e = Add(1, name: "Labelled")
+        let f = Add(1, name: "Next")
+        e.route(to: f, label: "by size") { _ in throw Boom(reason: "no route") }
+        let labelled = try #require(await Orchestration(start: e, exit: f).start(0).result.orchestrationError)
+        #expect(labelled.message.contains("the route of advancer 'by size' (#1) of state 'Labelled' threw"))
+    }
+
+    @Test("a dead end names the output once, with its type only where its description lacks it")
+    func deadEndDescription() {
+        struct Plan: Sendable { var queries: [String] }
+        #expect(RunStateMachine.describe(Plan(queries: [])) == "Plan(queries: [])")
+        #expect(RunStateMachine.describe(2) == "Int 2")
+        #expect(RunStateMachine.describe(String(repeating: "a", count: 300)).hasSuffix("a…"))
     }
 }

@@ -24,7 +24,7 @@ struct AdvancerList: Sendable {
             } catch let failure as AdvancerFailure {
                 return .failure(failure)
             } catch {
-                return .failure(AdvancerFailure(phase: .condition, advancer: index, underlying: error))
+                return .failure(AdvancerFailure(phase: .condition, advancer: index, label: nil, underlying: error))
             }
         }
         return .success(.noMatch)
@@ -33,11 +33,11 @@ struct AdvancerList: Sendable {
 
 extension AdvancerFailure {
     /// Runs `body`, wrapping anything it throws as a failure of `phase`.
-    static func wrap<T>(_ phase: Phase, advancer: Int, _ body: () throws -> T) throws -> T {
+    static func wrap<T>(_ phase: Phase, advancer: Int, label: String?, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch {
-            throw AdvancerFailure(phase: phase, advancer: advancer, underlying: error)
+            throw AdvancerFailure(phase: phase, advancer: advancer, label: label, underlying: error)
         }
     }
 }

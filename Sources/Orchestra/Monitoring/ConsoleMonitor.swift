@@ -29,8 +29,12 @@ import Synchronization
 /// starts with its run's id. Chunks are shown as their type's ``ConsoleDisplayable`` conformance says, and
 /// other chunks as a line with their description.
 ///
-/// The monitor is a synchronous ``EventHook``: it runs on its hook's task and never slows a run. One monitor
-/// may watch several orchestrations; its lines never interleave mid-line.
+/// The monitor is a synchronous ``EventHook``: it runs on its hook's task, never on a run's. It writes as it
+/// goes, in order, so a terminal that stops reading holds up the monitor (not the runs, whose events wait in the
+/// hook's queue). Use **one monitor per terminal**, attached to every orchestration you want to see: two monitors
+/// drawing live views on one terminal would erase each other's lines. Everything a state, a model or a tool
+/// wrote is shown with its control characters made visible, so no output can move the cursor or recolour the
+/// terminal.
 public final class ConsoleMonitor: Sendable {
     /// How the monitor draws.
     public enum Style: Sendable, Hashable {
@@ -43,7 +47,20 @@ public final class ConsoleMonitor: Sendable {
     }
 
     private let output: Output
-    private let renderer: Mutex<ConsoleRenderer>
+    private let state: Mutex<State>
+    /// The time since the monitor was made, on the clock that paces the live view.
+    private let uptime: @Sendable () -> Duration
+    /// Whether a live view redraws itself between events; off in tests, which call ``tick()`` themselves.
+    private let ticks: Bool
+
+    private struct State {
+        var renderer: ConsoleRenderer
+        /// Whether the task that keeps the live view moving is running.
+        var ticking = false
+    }
+
+    /// How often a live view is redrawn while runs are in flight, with or without events.
+    static let tickInterval = Duration.milliseconds(100)
 
     /// Creates a monitor.
     ///
@@ -53,8 +70,17 @@ public final class ConsoleMonitor: Sendable {
     ///   - showsText: Whether streamed text (a model's tokens) is shown; tool calls and other lines always are.
     ///   - colors: Whether a live view uses colours; by default unless the `NO_COLOR` environment variable is set.
     ///     Plain lines never do.
-    public init(
+    public convenience init(
         _ output: Output = .standardOutput, style: Style = .automatic, showsText: Bool = true, colors: Bool? = nil
+    ) {
+        let start = ContinuousClock.now
+        self.init(output, style: style, showsText: showsText, colors: colors, uptime: { .now - start }, ticks: true)
+    }
+
+    /// A monitor whose live view is paced by `uptime`, and redraws itself between events only when `ticks`.
+    init(
+        _ output: Output, style: Style, showsText: Bool, colors: Bool?, uptime: @escaping @Sendable () -> Duration,
+        ticks: Bool
     ) {
         let environment = ProcessInfo.processInfo.environment
         let live: Bool
@@ -64,14 +90,17 @@ public final class ConsoleMonitor: Sendable {
         case .plain: live = false
         }
         self.output = output
-        renderer = Mutex(
-            ConsoleRenderer(
-                live: live, colors: live && (colors ?? (environment["NO_COLOR"] == nil)), showsText: showsText,
-                width: output.width))
+        self.uptime = uptime
+        self.ticks = ticks
+        state = Mutex(
+            State(
+                renderer: ConsoleRenderer(
+                    live: live, colors: live && (colors ?? (environment["NO_COLOR"] == nil)), showsText: showsText,
+                    columns: output.columns, rows: output.rows)))
     }
 
     /// Whether the monitor draws a live view rather than plain lines.
-    public var isLive: Bool { renderer.withLock { $0.live } }
+    public var isLive: Bool { state.withLock { $0.renderer.live } }
 
     /// The monitor as a hook, for `onEvent(_:)` of ``Orchestration``.
     public var hook: EventHook {
@@ -91,9 +120,34 @@ public final class ConsoleMonitor: Sendable {
     ///
     /// - Parameter event: The event.
     public func show(_ event: OrchestrationEvent) {
-        renderer.withLock { renderer in
-            let text = renderer.render(event)
+        let startTicking = state.withLock { state in
+            if state.renderer.live { (state.renderer.columns, state.renderer.rows) = (output.columns, output.rows) }
+            let text = state.renderer.render(event, now: uptime())
             if !text.isEmpty { output.write(text) }
+            guard ticks, state.renderer.live, state.renderer.hasRuns, !state.ticking else { return false }
+            state.ticking = true
+            return true
+        }
+        if startTicking {
+            Task { [weak self] in
+                while let monitor = self {
+                    try? await Task.sleep(for: Self.tickInterval)
+                    guard monitor.tick() else { return }
+                }
+            }
+        }
+    }
+
+    /// Redraws the live view between events, so that durations and the spinner move and held-back text shows.
+    ///
+    /// - Returns: Whether runs are still in flight, and the ticking should go on.
+    func tick() -> Bool {
+        state.withLock { state in
+            (state.renderer.columns, state.renderer.rows) = (output.columns, output.rows)
+            let text = state.renderer.tick(now: uptime())
+            if !text.isEmpty { output.write(text) }
+            state.ticking = state.renderer.hasRuns
+            return state.ticking
         }
     }
 
@@ -118,11 +172,13 @@ extension EventHook {
     ///   - output: Where it writes; standard output by default.
     ///   - style: A live view or plain lines; by default a live view in a terminal only.
     ///   - showsText: Whether streamed text is shown.
-    /// - Returns: The hook.
+    ///   - colors: Whether a live view uses colours; by default unless `NO_COLOR` is set.
+    /// - Returns: The hook. Each call makes a new monitor: to watch several orchestrations on one terminal, make one
+    ///   ``ConsoleMonitor`` and attach it to each.
     public static func console(
         _ output: ConsoleMonitor.Output = .standardOutput, style: ConsoleMonitor.Style = .automatic,
-        showsText: Bool = true
+        showsText: Bool = true, colors: Bool? = nil
     ) -> EventHook {
-        ConsoleMonitor(output, style: style, showsText: showsText).hook
+        ConsoleMonitor(output, style: style, showsText: showsText, colors: colors).hook
     }
 }

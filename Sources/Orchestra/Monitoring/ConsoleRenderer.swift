@@ -1,18 +1,27 @@
-/// What a ``ConsoleMonitor`` writes for each event: a pure function of the events so far, so that it can
-/// be tested without a terminal. The monitor writes what ``render(_:)`` returns.
+/// What a ``ConsoleMonitor`` writes for each event: a pure function of the events so far and of the times it
+/// is given, so that it can be tested without a terminal. The monitor writes what ``render(_:now:)`` and
+/// ``tick(now:)`` return.
+///
+/// Two clocks meet here. Offsets and durations in lines are the events' own, on the orchestration's clock. The
+/// live view's pacing — how often streamed text redraws it, how long a state has been running since its last
+/// event — is on the monitor's clock (`now`), since one monitor may watch orchestrations with different clocks.
 struct ConsoleRenderer {
     let live: Bool
     let colors: Bool
     let showsText: Bool
-    let width: Int
+    /// The terminal's size, which the monitor updates before each call.
+    var columns: Int
+    var rows: Int
 
     /// The runs that have started and not ended, by id, and the order they started in.
     private var runs: [RunID: RunView] = [:]
     private var order: [RunID] = []
     /// How many lines of live view are on the screen, below the last permanent line.
     private var drawn = 0
-    /// When the live view was last drawn, on the clock of the event that drew it.
+    /// When the live view was last drawn, on the monitor's clock.
     private var lastDraw: Duration?
+    /// Whether the live view on the screen lacks text or tokens that arrived since it was drawn.
+    private var stale = false
     private var frame = 0
 
     /// How often streamed text may redraw the live view: more often only flickers.
@@ -23,17 +32,23 @@ struct ConsoleRenderer {
     /// Where a log line of streamed text is cut when the text has no newline.
     private static let logLineLimit = 120
 
-    init(live: Bool, colors: Bool, showsText: Bool, width: Int) {
+    init(live: Bool, colors: Bool, showsText: Bool, columns: Int, rows: Int) {
         self.live = live
         self.colors = colors
         self.showsText = showsText
-        self.width = width
+        self.columns = columns
+        self.rows = rows
     }
 
-    /// A run being shown: when it started, its latest event, and its running states in the order they started.
+    /// Whether any run is in flight, so that the live view has something to keep up to date.
+    var hasRuns: Bool { !runs.isEmpty }
+
+    /// A run being shown: when it started and its latest event (on its clock), when the monitor saw that event
+    /// (on the monitor's), and its running states in the order they started.
     struct RunView {
         var start: Duration
         var now: Duration
+        var seenAt: Duration
         var states: [StateView] = []
     }
 
@@ -58,10 +73,15 @@ struct ConsoleRenderer {
 
     /// The text to write for `event`: new lines, and in a live view the escape sequences that redraw it;
     /// empty when there is nothing to show.
-    mutating func render(_ event: OrchestrationEvent) -> String {
-        var run = runs[event.runID] ?? RunView(start: event.timestamp, now: event.timestamp)
+    ///
+    /// - Parameters:
+    ///   - event: The event.
+    ///   - now: The time on the monitor's clock.
+    mutating func render(_ event: OrchestrationEvent, now: Duration) -> String {
+        var run = runs[event.runID] ?? RunView(start: event.timestamp, now: event.timestamp, seenAt: now)
         if runs[event.runID] == nil { order.append(event.runID) }
         run.now = event.timestamp
+        run.seenAt = now
         var lines: [Line] = []
         var changed = false  // whether a state started or ended: the live view must be redrawn now
         var streamed = false  // whether only a state's text or tokens changed: the redraw may wait
@@ -129,11 +149,22 @@ struct ConsoleRenderer {
         guard live else { return text }
         if text.isEmpty && !changed {
             guard streamed else { return "" }
-            if let lastDraw, event.timestamp >= lastDraw, event.timestamp - lastDraw < Self.redrawInterval {
-                return ""  // only new text, soon after the last redraw: it waits for the next one
+            if let lastDraw, now - lastDraw < Self.redrawInterval {
+                stale = true
+                return ""  // only new text, soon after the last redraw: it waits for the next one, or a tick
             }
         }
-        return redraw(adding: text, at: event.timestamp)
+        return redraw(adding: text, now: now)
+    }
+
+    /// The live view redrawn, so that running states' durations and the spinner move and held-back text shows,
+    /// even when no event comes; empty when there is nothing to draw or it was drawn a moment ago.
+    ///
+    /// - Parameter now: The time on the monitor's clock.
+    mutating func tick(now: Duration) -> String {
+        guard live, !runs.isEmpty || drawn > 0 else { return "" }
+        if let lastDraw, now - lastDraw < Self.redrawInterval, !stale { return "" }
+        return redraw(adding: "", now: now)
     }
 
     /// Shows a chunk: a line, text added to the state's stream, or tokens counted.
@@ -215,46 +246,56 @@ struct ConsoleRenderer {
         }
     }
 
-    /// A permanent line: the offset, the run when several are in flight, the indent, the symbol and the words.
+    /// A permanent line: the offset, the run when several are in flight, the indent, the symbol and the words —
+    /// with every control character made visible, so that nothing a state or a model wrote can drive the terminal.
     private func format(_ line: Line, run: RunID?) -> String {
         let offset = paint(ConsoleFormat.offset(line.offset), "2")
         let runID = run.map { "[\($0.description.prefix(8))] " } ?? ""
         let indent = String(repeating: "  ", count: max(line.depth - 1, 0))
         let symbol = line.symbol.isEmpty ? "" : paint(line.symbol, color(of: line.symbol)) + " "
-        return "\(offset) \(runID)\(indent)\(symbol)\(line.text)"
+        return "\(offset) \(runID)\(indent)\(symbol)\(ConsoleFormat.sanitized(line.text))"
     }
 
     /// Clears the live view, writes `text` above it, and draws it again.
-    private mutating func redraw(adding text: String, at time: Duration) -> String {
+    private mutating func redraw(adding text: String, now: Duration) -> String {
         var output = drawn > 0 ? "\r\u{1B}[\(drawn)A\u{1B}[J" : ""
         output += text
         frame += 1
-        let view = liveLines()
+        let view = liveLines(now: now)
         output += view.map { $0 + "\n" }.joined()
         drawn = view.count
-        lastDraw = time
+        lastDraw = now
+        stale = false
         return output
     }
 
-    /// One line per running state of every run, each shorter than the terminal is wide.
-    private func liveLines() -> [String] {
+    /// One line per running state of every run, each narrower than the terminal, and no more lines than fit
+    /// below what is already on the screen: a line that wraps, or a view taller than the screen, could not be
+    /// erased by the next redraw.
+    private func liveLines(now: Duration) -> [String] {
         let spinner = Self.spinner[frame % Self.spinner.count]
+        let width = columns - 1 - 2  // a column of slack, then the spinner and a space
         var lines: [String] = []
         for id in order {
             guard let run = runs[id] else { continue }
             let runID = runs.count > 1 ? "[\(id.description.prefix(8))] " : ""
+            let since = max(now - run.seenAt, .zero)  // no event since then: the state is still running
             for state in run.states {
                 let indent = String(repeating: "  ", count: max(state.path.depth - 1, 0))
-                var head = "\(runID)\(indent)\(state.path)  \(ConsoleFormat.duration(run.now - state.started))"
+                let elapsed = ConsoleFormat.duration(run.now - state.started + since)
+                var head = ConsoleFormat.sanitized("\(runID)\(indent)\(state.path)  \(elapsed)")
                 if let tokens = state.tokens { head += " · " + ConsoleFormat.tokens(tokens) }
-                let room = width - 1 - 2 - head.count - 2
+                let room = width - ConsoleFormat.columns(head) - 2
                 if !state.streamed.isEmpty, room >= 12 {
-                    head += "  " + ConsoleFormat.tail(state.streamed, limit: room)
+                    head += "  " + ConsoleFormat.tail(ConsoleFormat.sanitized(state.streamed), columns: room)
                 }
-                lines.append(paint(spinner, "36") + " " + String(head.prefix(max(width - 3, 0))))
+                lines.append(paint(spinner, "36") + " " + ConsoleFormat.prefix(head, columns: width))
             }
         }
-        return lines
+        let room = max(rows - 2, 1)
+        guard lines.count > room else { return lines }
+        let more = lines.count - (room - 1)
+        return lines.prefix(room - 1) + [paint("…", "36") + " \(more) more running"]
     }
 
     private func color(of symbol: String) -> String {

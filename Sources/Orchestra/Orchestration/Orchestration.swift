@@ -199,6 +199,6 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     }
 
     @Sendable private static func report(_ failure: HookFailure) {
-        FileHandle.standardError.write(Data("Orchestra: \(failure)\n".utf8))
+        try? FileHandle.standardError.write(contentsOf: Data("Orchestra: \(failure)\n".utf8))
     }
 }

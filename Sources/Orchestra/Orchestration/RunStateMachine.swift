@@ -134,15 +134,17 @@ struct RunStateMachine {
         let code: OrchestrationError.Code = failure.phase == .conversion ? .conversionFailed : .transitionFailed
         return OrchestrationError(
             code: code, state: stateName, step: step, runID: runID, underlying: failure.underlying,
-            message: "the \(failure.phase.rawValue) of advancer #\(failure.advancer + 1) of state '\(stateName)' "
+            message: "the \(failure.phase.rawValue) of \(failure.name) of state '\(stateName)' "
                 + "threw at step \(step): \(failure.underlying)"
         )
     }
 
-    /// A short description of a value for messages: its type and its text, cut at 200 characters.
+    /// A short description of a value for messages: its type and its text, cut at 200 characters — the type
+    /// once, as in `Int 2` or `Plan(queries: [])`, not `Plan Plan(queries: [])`.
     static func describe(_ value: any Sendable) -> String {
         let text = String(describing: value)
         let cut = text.count > 200 ? text.prefix(200) + "…" : Substring(text)
-        return "\(type(of: value)) \(cut)"
+        let type = String(describing: type(of: value))
+        return cut.hasPrefix(type + "(") ? String(cut) : "\(type) \(cut)"
     }
 }

@@ -73,11 +73,12 @@ extension Runnable {
                 )
             ) { output in
                 if let condition {
-                    guard try AdvancerFailure.wrap(.condition, advancer: index, { try condition(output) }) else {
+                    guard try AdvancerFailure.wrap(.condition, advancer: index, label: label, { try condition(output) })
+                    else {
                         return nil
                     }
                 }
-                let value = try AdvancerFailure.wrap(.conversion, advancer: index) { try convert(output) }
+                let value = try AdvancerFailure.wrap(.conversion, advancer: index, label: label) { try convert(output) }
                 return .advance(to: next, value: value, label: label)
             }
         }
@@ -98,12 +99,18 @@ extension Runnable {
                     alwaysLeaves: false
                 )
             ) { output in
-                guard try AdvancerFailure.wrap(.condition, advancer: index, { try advancer.shouldAdvance(output) })
+                guard
+                    try AdvancerFailure.wrap(
+                        .condition, advancer: index, label: advancer.label, { try advancer.shouldAdvance(output) })
                 else {
                     return nil
                 }
-                let value = try AdvancerFailure.wrap(.conversion, advancer: index) { try advancer.convert(output) }
-                let next = try AdvancerFailure.wrap(.target, advancer: index) { try advancer.next(for: output) }
+                let value = try AdvancerFailure.wrap(.conversion, advancer: index, label: advancer.label) {
+                    try advancer.convert(output)
+                }
+                let next = try AdvancerFailure.wrap(.target, advancer: index, label: advancer.label) {
+                    try advancer.next(for: output)
+                }
                 return .advance(to: next, value: value, label: advancer.label)
             }
         }
@@ -149,7 +156,7 @@ extension Runnable {
                     alwaysLeaves: false
                 )
             ) { output in
-                let route = try AdvancerFailure.wrap(.route, advancer: index) { try body(output) }
+                let route = try AdvancerFailure.wrap(.route, advancer: index, label: label) { try body(output) }
                 switch route.decision {
                 case .advance(let target, let value, _):
                     return .advance(to: target, value: value, label: label)

@@ -57,7 +57,14 @@ struct AdvancerFailure: Error {
     }
     var phase: Phase
     var advancer: Int
+    /// The advancer's label, which names it in messages better than its number.
+    var label: String?
     var underlying: any Error
+
+    /// The advancer, for messages: `advancer 'notes' (#2)`, or `advancer #2` without a label.
+    var name: String {
+        label.map { "advancer '\($0)' (#\(advancer + 1))" } ?? "advancer #\(advancer + 1)"
+    }
 }
 
 /// One declared outgoing edge of a state, for validation and graph export.

@@ -9,8 +9,10 @@ import Testing
 final class Captured: Sendable {
     private let text = Mutex("")
 
-    func output(isTerminal: Bool = false, width: Int = 100) -> ConsoleMonitor.Output {
-        ConsoleMonitor.Output(isTerminal: isTerminal, width: width) { [self] piece in text.withLock { $0 += piece } }
+    func output(isTerminal: Bool = false, columns: Int = 100, rows: Int = 40) -> ConsoleMonitor.Output {
+        ConsoleMonitor.Output(isTerminal: isTerminal, columns: columns, rows: rows) { [self] piece in
+            text.withLock { $0 += piece }
+        }
     }
 
     var all: String { text.withLock { $0 } }
@@ -19,6 +21,15 @@ final class Captured: Sendable {
         var text = all
         for run in runs { text = text.replacing(String(run.description.prefix(8)), with: "RUN") }
         return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+}
+
+/// The monitor's clock, which a test moves by hand.
+final class Uptime: Sendable {
+    private let value = Mutex(Duration.zero)
+    var now: Duration {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }
 
@@ -168,44 +179,119 @@ struct ConsoleMonitorTests {
         #expect(later.prefix(2).allSatisfy { line in prefixes.contains { line.contains($0) } })
     }
 
-    @Test("a live view draws running states below the lines, redraws in place, and fits the width")
+    /// A live monitor whose pace is `uptime`, which the test moves, and which redraws between events only when the
+    /// test calls `tick()`.
+    func liveMonitor(_ output: ConsoleMonitor.Output, uptime: Uptime = Uptime()) -> ConsoleMonitor {
+        ConsoleMonitor(output, style: .automatic, showsText: true, colors: false, uptime: { uptime.now }, ticks: false)
+    }
+
+    @Test("a live view draws running states below the lines, redraws in place, holds back text, and fits the width")
     func liveView() async throws {
         let clock = ManualClock()
         let (started, release) = (Gate(), Gate())
         let stream = Runnable<Int, Int>("Stream") { n, context in
-            clock.advance(by: .milliseconds(100))  // text this long after the last redraw is drawn at once…
+            clock.advance(by: .milliseconds(100))
             context.emit(Piece(text: String(repeating: "token ", count: 50)))
-            context.emit(Piece(text: "more"))  // …and text right after it waits for the next redraw
+            context.emit(Piece(text: "more"))
             started.open()
             await release.wait()
             return n
         }
         let orchestration = Orchestration(stream, options: .init(clock: clock))
         let captured = Captured()
-        let monitor = ConsoleMonitor(captured.output(isTerminal: true, width: 40), style: .automatic, colors: false)
+        let uptime = Uptime()
+        let monitor = liveMonitor(captured.output(isTerminal: true, columns: 40), uptime: uptime)
         #expect(monitor.isLive)
         monitor.attach(to: orchestration)
         let handle = orchestration.start(1)
         await started.wait()
         await orchestration.waitForHooks()
+        // Text that comes within 50 ms of the last redraw waits: the state's line has no text yet.
+        let beforeTick = captured.all
+        #expect(try #require(beforeTick.split(separator: "\n").last).hasSuffix("Stream  0 µs"))
+        // A tick draws it, and counts the time since the state's last event into its duration.
+        uptime.now = .milliseconds(100)
+        #expect(monitor.tick())
         let whileRunning = captured.all
+        let lastLine = try #require(whileRunning.split(separator: "\n").last)
+        let liveLine = lastLine.split(separator: "\u{1B}[J").last ?? lastLine  // after the redraw's escapes
+        #expect(liveLine.contains("Stream  200 ms  …"))
+        #expect(liveLine.hasSuffix("token token more"))
+        #expect(ConsoleFormat.columns(liveLine) < 40)
+        #expect(monitor.tick())  // nothing new and just drawn: no output, but the run goes on
+        #expect(captured.all == whileRunning)
         release.open()
         _ = await handle.result
         await orchestration.waitForHooks()
 
-        // While it runs: one live line for the state, with the end of its text, shorter than the width.
-        let lastLine = try #require(whileRunning.split(separator: "\n").last)
-        let liveLine = lastLine.split(separator: "\u{1B}[J").last ?? lastLine  // after the redraw's escapes
-        #expect(liveLine.contains("Stream  100 ms  …"))
-        #expect(liveLine.hasSuffix("token token "))
-        #expect(liveLine.count < 40)
-        #expect(!whileRunning.contains("more"))
         // At the end: the live line is erased (cursor up one line, clear to the end) before the lines that stay.
         let after = captured.all.dropFirst(whileRunning.count)
         #expect(after.hasPrefix("\r\u{1B}[1A\u{1B}[J"))
         #expect(after.contains("✓ Stream  100 ms\n"))
         #expect(after.hasSuffix("completed · 1 state · 100 ms\n"))  // and nothing is left running below it
         #expect(!captured.all.contains("\u{1B}[3"))  // colors: false
+        #expect(!monitor.tick())  // no run in flight: the ticking stops
+    }
+
+    @Test("a live view shows no more running states than the terminal has rows, and counts the rest")
+    func liveViewHeight() async throws {
+        let gate = Gate()
+        let wait = Runnable<Int, Int>("Wait") { n, _ in
+            await gate.wait()
+            return n
+        }
+        let orchestration = Orchestration(ForEach(wait, maxConcurrency: 8, name: "All"))
+        let captured = Captured()
+        liveMonitor(captured.output(isTerminal: true, columns: 60, rows: 6))
+            .attach(to: orchestration)
+        let handle = orchestration.start(Array(0..<8))
+        // The parent and 8 children run at once: more than the 4 lines a 6-row terminal leaves.
+        #expect(await eventually { captured.all.contains("more running") })
+        await orchestration.waitForHooks()
+        let frame = try #require(captured.all.components(separatedBy: "\u{1B}[J").last)
+        let lines = frame.split(separator: "\n")
+        #expect(lines.count <= 4)  // rows - 2
+        #expect(lines.last?.hasSuffix("more running") == true)
+        gate.open()
+        _ = await handle.result
+    }
+
+    @Test("control characters from states, models and errors are shown, never sent to the terminal")
+    func controlCharacters() async throws {
+        let hostile = Runnable<Int, Int>("Evil\u{1B}[2J") { n, context in
+            context.emit(Piece(text: "\u{1B}]0;pwned\u{07}\u{1B}[31mred\n"))
+            context.emit("status \u{1B}[H\u{9B}home")
+            return n
+        }
+        for style in [ConsoleMonitor.Style.plain, .live] {
+            let orchestration = Orchestration(hostile)
+            let captured = Captured()
+            ConsoleMonitor(
+                captured.output(isTerminal: true), style: style, showsText: true, colors: false, uptime: { .zero },
+                ticks: false
+            )
+            .attach(to: orchestration)
+            _ = try await orchestration.run(1)
+            await orchestration.waitForHooks()
+            // The only escape sequences left are the live view's own: cursor up, and clear to the end.
+            let ownEscapes = captured.all.replacing(/\u{1B}\[\d+A|\u{1B}\[J/, with: "")
+            #expect(!ownEscapes.contains("\u{1B}"), "\(style): \(captured.all.debugDescription)")
+            #expect(!ownEscapes.contains("\u{07}") && !ownEscapes.contains("\u{9B}"))
+            #expect(captured.all.contains("Evil␛[2J"))
+            if style == .plain { #expect(captured.all.contains("Evil␛[2J │ ␛]0;pwned�␛[31mred")) }
+            #expect(captured.all.contains("status ␛[H�home"))
+        }
+    }
+
+    @Test("widths are counted in terminal columns: wide characters take two, combining marks none")
+    func columns() {
+        #expect(ConsoleFormat.columns("abc") == 3)
+        #expect(ConsoleFormat.columns("研究") == 4)
+        #expect(ConsoleFormat.columns("👍🏽") == 2)
+        #expect(ConsoleFormat.columns("e\u{301}") == 1)
+        #expect(ConsoleFormat.prefix("研究エージェント", columns: 5) == "研究")
+        #expect(ConsoleFormat.tail("研究エージェント", columns: 5) == "…ント")
+        #expect(ConsoleFormat.sanitized("a\tb\u{1B}c\u{7F}") == "a b␛c\u{FFFD}")
     }
 
     @Test("the summary of a record: states, duration and tokens, with thousands grouped")
@@ -242,7 +328,7 @@ struct ConsoleMonitorTests {
         #expect(ConsoleFormat.grouped(1000) == "1,000")
         #expect(ConsoleFormat.grouped(1_234_567) == "1,234,567")
         #expect(ConsoleFormat.grouped(-45_000) == "-45,000")
-        #expect(ConsoleFormat.tail("a\nb c", limit: 10) == "a b c")
-        #expect(ConsoleFormat.tail("abcdefghij", limit: 5) == "…ghij")
+        #expect(ConsoleFormat.tail("a\nb c", columns: 10) == "a b c")
+        #expect(ConsoleFormat.tail("abcdefghij", columns: 5) == "…ghij")
     }
 }
