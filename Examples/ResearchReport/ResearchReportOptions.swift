@@ -38,9 +38,10 @@ struct ResearchReportOptions: Equatable {
           --base-url URL        An OpenAI-compatible server, as http://127.0.0.1:8080 or https://api.openai.com
                                 (default: $ORCHESTRA_LLM_BASE_URL if set, otherwise offline).
           --offline             Run offline even when ORCHESTRA_LLM_BASE_URL is set.
-          --model NAME          The model to ask for (default: gpt-4.1-mini; a llama.cpp server ignores it).
-          --api-key-env NAME    The environment variable that holds the API key (default: OPENAI_API_KEY, which
-                                is sent to api.openai.com only).
+          --model NAME          With a server: the model to ask for (default: gpt-4.1-mini; a llama.cpp server
+                                ignores it).
+          --api-key-env NAME    With a server: the environment variable that holds its API key (default:
+                                OPENAI_API_KEY, which is sent to api.openai.com only).
           --max-searches N      The most searches in the plan, 1 to 8 (default: 3).
           --concurrency N       The most searches at once, 1 to 8 (default: 3).
           --max-tokens N        The most tokens per call of the planner and the report writer, 64 to 32000
