@@ -20,12 +20,6 @@ final class Reporting: Runnable<String, ReportData>, @unchecked Sendable {
     /// What a retry after a cut-off report puts before the notes.
     static let shorter = "(Your last report was cut off at the token limit: write a much shorter one.)\n\n"
 
-    /// Whether `error` is a report cut off at the token limit.
-    static func wasCutOff(_ error: any Error) -> Bool {
-        guard let error = error as? AgentError, case .cutOff = error.reason else { return false }
-        return true
-    }
-
     override func invoke(_ notes: String, context: RunContext) async throws -> ReportData {
         let topic = context.memory[.topic] ?? "the topic"
         return try await writer.invoke("Topic: \(topic)\n\nResearch notes:\n\(notes)", context: context)

@@ -34,23 +34,29 @@ func researchOrchestration(
     let retry = RetryPolicy(maxAttempts: settings.attempts, initialDelay: .milliseconds(500)) { error in
         (error as? ModelError)?.isTransient ?? false
     }
+    // JSON cut off at the token limit cannot be read: a plan or a report cut off is worth another attempt too.
+    let retryCutOff = RetryPolicy(maxAttempts: settings.attempts, initialDelay: .milliseconds(500)) { error in
+        retry.isRetryable(error) || isCutOff(error)
+    }
     let planning = Planning(model: model, maxSearches: settings.maxSearches, maxTokens: settings.maxTokens)
-        .retry(retry)
+        .retry(retryCutOff)
     let search = try Search(model: model, webSearch: webSearch, maxTokens: settings.noteTokens).retry(retry)
     // Every search runs, whatever happens to the others: a failed one becomes a `.failure` in the output.
     let research = ForEach(collecting: search, maxConcurrency: settings.concurrency, name: "Research")
-    // A report cut off at the token limit is worth one more attempt, asked to be shorter.
-    let reporting = Reporting(model: model, maxTokens: settings.maxTokens).retry(
-        RetryPolicy(maxAttempts: settings.attempts, initialDelay: .milliseconds(500)) { error in
-            retry.isRetryable(error) || Reporting.wasCutOff(error)
-        },
-        adjust: { notes, error, _ in
-            Reporting.wasCutOff(error) && !notes.hasPrefix(Reporting.shorter) ? Reporting.shorter + notes : notes
-        })
+    // The report's next attempt is asked to be shorter.
+    let reporting = Reporting(model: model, maxTokens: settings.maxTokens).retry(retryCutOff) { notes, error, _ in
+        isCutOff(error) && !notes.hasPrefix(Reporting.shorter) ? Reporting.shorter + notes : notes
+    }
 
     // Each edge is checked by the compiler: Planning's ResearchPlan becomes Research's [PlannedSearch], and
     // Research's outcomes become Reporting's String through the advancer.
     planning.advance(to: research, label: "has searches", when: { !$0.searches.isEmpty }, convert: { $0.searches })
     research.advance(with: NotesAdvancer(to: reporting))
     return Orchestration(start: planning, exit: reporting)
+}
+
+/// Whether `error` is an agent's answer cut off at its token limit.
+func isCutOff(_ error: any Error) -> Bool {
+    guard let error = error as? AgentError, case .cutOff = error.reason else { return false }
+    return true
 }

@@ -118,18 +118,18 @@ struct ResearchReportTests {
         #expect(statuses == ["Research[1]/Search: the notes were cut off at the token limit; keeping what was written"])
     }
 
-    @Test("a report cut off at the token limit is written again, asked to be shorter")
+    @Test("a plan or a report cut off at the token limit is written again; the report is asked to be shorter")
     func cutOffReport() async throws {
-        let reports = Mutex(0)
+        let answers = Mutex<[String: Int]>([:])  // per schema, how many answers so far
         let model = ScriptedModel { request in
-            guard case .jsonSchema(name: "ReportData", _) = request.responseFormat else {
+            guard case .jsonSchema(let name, _) = request.responseFormat else {
                 return try OfflineModel.reply(to: request)
             }
-            guard
-                reports.withLock({
-                    $0 += 1; return $0
-                }) > 1
-            else {
+            let answer = answers.withLock { answers in
+                answers[name, default: 0] += 1
+                return answers[name, default: 0]
+            }
+            guard answer > 1 else {  // the first plan and the first report stop at the token limit
                 return .response(ChatResponse(message: .assistant(#"{"title":"AI"#), finishReason: .length))
             }
             return try OfflineModel.reply(to: request)
@@ -141,9 +141,10 @@ struct ResearchReportTests {
         #expect(try await handle.value.title == "AI in healthcare: a research report")
         await orchestration.waitForHooks()
         let retries = recorder.events(of: handle.id).filter { $0.kind.name == "retrying" }.map(\.state)
-        #expect(retries == ["Reporting"])
+        #expect(retries == ["Planning", "Reporting"])
         let prompts = model.requests.filter { $0.responseFormat != .text }.compactMap { $0.messages.last?.content }
-        #expect(prompts.count == 3)  // the plan, the cut-off report, the report
+        #expect(prompts.count == 4)  // the plan twice, the cut-off report, the report
+        #expect(prompts[1] == prompts[0])  // the plan is asked again as it was
         #expect(prompts.last?.hasPrefix("Topic: AI in healthcare\n\nResearch notes:\n" + Reporting.shorter) == true)
     }
 
