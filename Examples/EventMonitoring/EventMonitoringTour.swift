@@ -100,12 +100,12 @@ enum EventMonitoringTour {
         for _ in 0..<3 { _ = try? await orchestration.run(documents) }
         await orchestration.waitForHooks()
         let table = timings.withLock { $0 }
-        print("  state       times   mean      max")
+        print("  \(pad("state", 10))  \(pad("times", 5))  \(pad("mean", 8))  max")
         for (state, durations) in table.sorted(by: { $0.key < $1.key }) {
             let mean = durations.reduce(.zero, +) / durations.count
             let maximum = durations.max() ?? .zero
             print(
-                "  \(pad(state, 10))  \(pad("\(durations.count)", 4))  \(pad(milliseconds(mean), 8))  \(milliseconds(maximum))"
+                "  \(pad(state, 10))  \(pad("\(durations.count)", 5))  \(pad(milliseconds(mean), 8))  \(milliseconds(maximum))"
             )
         }
         return table.mapValues(\.count)

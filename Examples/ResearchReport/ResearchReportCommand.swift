@@ -1,5 +1,6 @@
 import Foundation
 import OrchestraAgents
+import Synchronization
 
 /// `research-report [TOPIC] [OPTIONS]`: the research-report orchestration, watched live.
 /// `research-report --help` lists the options.
@@ -32,7 +33,7 @@ struct ResearchReportCommand {
         }
 
         let model: any ChatModel
-        let modelName: String
+        var modelName: String
         if let baseURL = options.baseURL {
             model = OpenAICompatibleModel(
                 baseURL: baseURL, model: options.model, apiKey: options.apiKey ?? .openAIFromEnvironment)
@@ -55,10 +56,22 @@ struct ResearchReportCommand {
             ConsoleMonitor(view, style: options.plain ? .plain : .automatic).attach(to: orchestration)
             view.write("Researching \"\(options.topic)\" with \(modelName)\n")
         }
+        // The model that answered, as the server names it: a llama.cpp server runs its own whatever is asked for.
+        let served = Mutex<String?>(nil)
+        orchestration.onEvent(
+            .synchronous { event in
+                guard case .final(let response) = event.chunk(as: StreamChunk.self), let name = response.model else {
+                    return
+                }
+                served.withLock { $0 = $0 ?? name }
+            })
         let handle = orchestration.start(options.topic)
         let result = await handle.result
         await orchestration.waitForHooks()  // the live view has shown the whole run before the report follows
         let record = await handle.record
+        if let baseURL = options.baseURL, let name = served.withLock({ $0 }) {
+            modelName = "\(name) at \(Self.shown(baseURL))"
+        }
 
         if options.json {
             let document = JSONReport(
@@ -77,7 +90,8 @@ struct ResearchReportCommand {
         switch result {
         case .success(let report):
             if !options.json {
-                output.write("\n# \(report.title)\n\n\(report.summary)\n\n\(report.content)\n\n")
+                let content = report.content.trimmingCharacters(in: .whitespacesAndNewlines)
+                output.write("\n# \(report.title)\n\n\(report.summary)\n\n\(content)\n\n")
                 output.write("Summary: \(ConsoleMonitor.summary(of: record)) · \(modelName)\n")
             }
             return 0

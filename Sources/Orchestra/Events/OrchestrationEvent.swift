@@ -11,7 +11,7 @@
 ///     case .stateStarted: print("▶ \(event.state)")
 ///     case .stateCompleted(let duration): print("✓ \(event.state) in \(duration)")
 ///     case .transition(let next): print("→ \(event.state) to \(next)")
-///     case .runFailed(let error): print("✗ \(error)")
+///     case .runFailed(let error, _): print("✗ \(error.message)")
 ///     default: break
 ///     }
 /// }

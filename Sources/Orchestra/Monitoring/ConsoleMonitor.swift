@@ -19,9 +19,9 @@ import Synchronization
 ///   0.000s ▶ Planning
 ///   0.412s ✓ Planning  412 ms · 312 tokens
 ///   0.412s → Planning → Research
-///   0.413s   ▶ Research/ForEach[0]/Search
-///   0.520s   · Research/ForEach[0]/Search: calls web_search {"query":"AI diagnosis accuracy"}
-///   0.911s   Research/ForEach[0]/Search │ Trials of AI reading mammograms found …
+///   0.413s   ▶ Research[0]/Search
+///   0.520s   · Research[0]/Search: calls web_search {"query":"AI diagnosis accuracy"}
+///   0.911s   Research[0]/Search │ Trials of AI reading mammograms found …
 ///   1.234s ✓ run 1F3A9C2B completed · 7 states · 1.23 s · 1,234 tokens (980 in, 254 out)
 /// ```
 ///
