@@ -201,15 +201,24 @@ struct WorkflowParser {
     private mutating func string(_ members: [String: JSONValue], _ key: String, at path: String, required: Bool)
         -> String?
     {
+        member(members, key, at: path, required: required, "a string", \.stringValue)
+    }
+
+    /// The member `key`, read by `read`; a missing member is reported when `required`, one of another type always.
+    private mutating func member<Value>(
+        _ members: [String: JSONValue], _ key: String, at path: String, required: Bool, _ expected: String,
+        _ read: (JSONValue) -> Value?
+    ) -> Value? {
         guard let value = members[key] else {
-            if required { report(.missingField, path, "missing '\(key)': a string") }
+            if required { report(.missingField, path, "missing '\(key)': \(expected)") }
             return nil
         }
-        guard let string = value.stringValue else {
-            report(.wrongType, "\(path).\(key)", "'\(key)' must be a string, not \(value.typeName)")
+        guard let read = read(value) else {
+            let found = value.numberValue != nil ? value.description : value.typeName
+            report(.wrongType, "\(path).\(key)", "'\(key)' must be \(expected), not \(found)")
             return nil
         }
-        return string
+        return read
     }
 
     private mutating func template(_ members: [String: JSONValue], _ key: String, at path: String, required: Bool)
@@ -242,26 +251,13 @@ struct WorkflowParser {
     }
 
     private mutating func number(_ members: [String: JSONValue], _ key: String, at path: String) -> Double? {
-        guard let value = members[key] else { return nil }
-        guard let number = value.numberValue else {
-            report(.wrongType, "\(path).\(key)", "'\(key)' must be a number, not \(value.typeName)")
-            return nil
-        }
-        return number
+        member(members, key, at: path, required: false, "a number", \.numberValue)
     }
 
     private mutating func integer(_ members: [String: JSONValue], _ key: String, at path: String, required: Bool)
         -> Int?
     {
-        guard let value = members[key] else {
-            if required { report(.missingField, path, "missing '\(key)': a whole number") }
-            return nil
-        }
-        guard let number = value.intValue else {
-            report(.wrongType, "\(path).\(key)", "'\(key)' must be a whole number, not \(value.description)")
-            return nil
-        }
-        return number
+        member(members, key, at: path, required: required, "a whole number", \.intValue)
     }
 
     mutating func report(_ code: WorkflowDiagnostic.Code, _ path: String, _ message: String) {
