@@ -131,10 +131,3 @@ enum OfflineModel {
         text.utf8.reduce(5381 as UInt32) { ($0 &<< 5) &+ $0 &+ UInt32($1) }
     }
 }
-
-extension JSONValue {
-    /// The JSON of an `Encodable` value.
-    fileprivate init(encoding value: some Encodable) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
-    }
-}

@@ -14,6 +14,11 @@ import Testing
 struct ResearchReportLLMTests {
     @Test("the same machine completes against a real model and writes a well-formed report")
     func realModel() async throws {
+        try await withLocalLLMServer { try await realModelAlone() }
+    }
+
+    /// `realModel`, while no test that reads the server's state runs.
+    private func realModelAlone() async throws {
         let (output, errors) = (Written(), Written())
         let status = await ResearchReportCommand.run(
             ["AI in healthcare", "--max-searches", "2", "--json", "--plain"],

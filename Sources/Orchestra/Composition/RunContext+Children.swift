@@ -49,14 +49,14 @@ extension RunContext {
     /// The error for a composite or policy of this state whose `setting` is `value`, below 1.
     ///
     /// - Parameter what: Names the composite or policy, as in `ForEach` or `the retry policy of`.
-    func settingBelowOne(_ what: String, _ setting: String, is value: Int) -> OrchestrationError {
+    package func settingBelowOne(_ what: String, _ setting: String, is value: Int) -> OrchestrationError {
         invalidConfiguration("\(what) '\(path)' has \(setting) \(value); it must be at least 1")
     }
 
     /// The error for a composite or policy of this state that cannot run as configured.
     ///
     /// - Parameter problem: What is wrong and what it must be, naming the composite or policy.
-    func invalidConfiguration(_ problem: String) -> OrchestrationError {
+    package func invalidConfiguration(_ problem: String) -> OrchestrationError {
         failure(.invalidConfiguration, problem)
     }
 

@@ -174,10 +174,13 @@ struct ConsoleRenderer {
         _ display: ConsoleDisplay, of event: OrchestrationEvent, in run: inout RunView, into lines: inout [Line]
     ) -> Bool {
         let path = event.path
-        if !run.states.contains(where: { $0.path == path }) {
+        let index: Int
+        if let running = run.states.firstIndex(where: { $0.path == path }) {
+            index = running
+        } else {
             run.states.append(StateView(path: path, started: event.timestamp))  // started before the monitor came
+            index = run.states.count - 1
         }
-        let index = run.states.lastIndex { $0.path == path } ?? run.states.endIndex - 1
         switch display {
         case .text(let text):
             guard showsText else { return false }

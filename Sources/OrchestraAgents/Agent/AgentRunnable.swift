@@ -47,6 +47,8 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
     private let prompt: @Sendable (Input) -> String
     private let responseFormat: ResponseFormat
     private let decode: @Sendable (String) throws(StructuredOutputError) -> Output
+    /// What is unsound in the schema of `Output`, worked out once: the schema does not change.
+    private let schemaProblem: JSONSchema.Violation?
 
     private init(
         name: String, model: any ChatModel, instructions: String, tools: ToolRegistry, maxTurns: Int,
@@ -63,6 +65,11 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
         self.prompt = prompt
         self.responseFormat = responseFormat
         self.decode = decode
+        if case .jsonSchema(_, let schema) = responseFormat {
+            schemaProblem = schema.problems.first
+        } else {
+            schemaProblem = nil
+        }
         super.init(name: name)
     }
 
@@ -138,17 +145,14 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
     ///   as a ``ModelError``; an ``OrchestrationError/Code/invalidConfiguration`` error for a `maxTurns` below 1,
     ///   a `maxRepairs` below 0, or an `Output` schema with ``JSONSchema/problems``.
     public override func invoke(_ input: Input, context: RunContext) async throws -> Output {
-        guard maxTurns >= 1 else {
-            throw context.failure(
-                .invalidConfiguration, "agent '\(context.path)' has maxTurns \(maxTurns); it must be at least 1")
-        }
+        guard maxTurns >= 1 else { throw context.settingBelowOne("agent", "maxTurns", is: maxTurns) }
         guard maxRepairs >= 0 else {
-            throw context.failure(
-                .invalidConfiguration, "agent '\(context.path)' has maxRepairs \(maxRepairs); it must be 0 or more")
+            throw context.invalidConfiguration(
+                "agent '\(context.path)' has maxRepairs \(maxRepairs); it must be 0 or more")
         }
-        if case .jsonSchema(let name, let schema) = responseFormat, let problem = schema.problems.first {
-            throw context.failure(
-                .invalidConfiguration, "agent '\(context.path)': the schema of \(name) is unsound: \(problem)")
+        if case .jsonSchema(let name, _) = responseFormat, let schemaProblem {
+            throw context.invalidConfiguration(
+                "agent '\(context.path)': the schema of \(name) is unsound: \(schemaProblem)")
         }
         var messages: [ChatMessage] = instructions.isEmpty ? [] : [.system(instructions)]
         messages.append(.user(prompt(input)))
@@ -268,10 +272,11 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
         return String(inner)
     }
 
-    /// A schema name servers accept (letters, digits, `_`, `-`): the type's name, without generic arguments.
+    /// A schema name servers accept, as a tool's name (ASCII letters, digits, `_`, `-`): the type's name, without
+    /// generic arguments, other characters as `_`.
     private static func schemaName(of type: Any.Type) -> String {
         let name = String(describing: type).prefix { $0 != "<" }
-        let cleaned = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
+        let cleaned = String(name.map { ToolRegistry.isNameCharacter($0) ? $0 : "_" })
         return cleaned.isEmpty ? "Output" : String(cleaned.prefix(64))
     }
 }

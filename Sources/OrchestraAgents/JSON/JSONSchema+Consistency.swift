@@ -33,12 +33,8 @@ extension JSONSchema {
         bounds("minItems", minItems, "maxItems", maxItems)
         bounds("minimum", minimum, "maximum", maximum)
         bounds("exclusiveMinimum", exclusiveMinimum, "exclusiveMaximum", exclusiveMaximum)
-        if let reference {
-            let prefix = "#/$defs/"
-            let name = reference.hasPrefix(prefix) ? String(reference.dropFirst(prefix.count)) : nil
-            if name.flatMap({ root.definitions?[$0] }) == nil {
-                report("$ref \(reference) names no definition of this document's $defs")
-            }
+        if let reference, root.definition(for: reference) == nil {
+            report("$ref \(reference) names no definition of this document's $defs")
         }
         if let allowed = allowedValues, allowed.isEmpty { report("enum is empty: no value is allowed") }
         for (name, property) in (properties ?? [:]).sorted(by: { $0.key < $1.key }) {

@@ -59,9 +59,7 @@ private struct Validation {
     }
 
     private mutating func follow(_ reference: String, _ value: JSONValue, at path: String) {
-        let prefix = "#/$defs/"
-        guard reference.hasPrefix(prefix), let target = root.definitions?[String(reference.dropFirst(prefix.count))]
-        else {
+        guard let target = root.definition(for: reference) else {
             report(path, "the schema's $ref '\(reference)' does not name one of its $defs")
             return
         }

@@ -171,8 +171,16 @@ extension JSONSchema {
     /// A reference to `#/$defs/name` of the document the schema is part of.
     public static func reference(to name: String) -> JSONSchema {
         var schema = JSONSchema()
-        schema.reference = "#/$defs/\(name)"
+        schema.reference = referencePrefix + name
         return schema
+    }
+
+    private static let referencePrefix = "#/$defs/"
+
+    /// The schema of this document's ``definitions`` that `reference` (`#/$defs/Name`) names, if any.
+    func definition(for reference: String) -> JSONSchema? {
+        guard reference.hasPrefix(Self.referencePrefix) else { return nil }
+        return definitions?[String(reference.dropFirst(Self.referencePrefix.count))]
     }
 
     private init(type: ValueType, description: String?) {

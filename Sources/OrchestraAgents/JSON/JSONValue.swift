@@ -1,3 +1,5 @@
+import Foundation
+
 /// Any JSON value: what tools take and return, what models put in tool calls, and what a schema checks.
 ///
 /// ```swift
@@ -118,6 +120,14 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 }
 
 extension JSONValue: Codable {
+    /// The JSON of an `Encodable` value, as `JSONEncoder` writes it.
+    ///
+    /// - Parameter value: The value.
+    /// - Throws: What `JSONEncoder` throws for a value it cannot encode.
+    public init(encoding value: some Encodable) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+
     /// Decodes any JSON value.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -46,7 +46,7 @@ final class HTTPTransport: Sendable {
     func send(_ request: URLRequest, idleTimeout: Duration) -> AsyncThrowingStream<HTTPEvent, any Error> {
         let (events, sink) = AsyncThrowingStream.makeStream(of: HTTPEvent.self, throwing: (any Error).self)
         var request = request
-        request.timeoutInterval = min(idleTimeout.timeInterval.rounded(.up) + 1, Self.longestTimeout.timeInterval)
+        request.timeoutInterval = min(idleTimeout.seconds.rounded(.up) + 1, Self.longestTimeout.seconds)
         let task = session.dataTask(with: request)
         let activity = Activity()
         // A limit beyond a year means none: no watchdog, whose deadline would not fit a clock instant.

@@ -281,11 +281,3 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
         return parts.string ?? "the endpoint"
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `TimeInterval`.
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) * 1e-18
-    }
-}

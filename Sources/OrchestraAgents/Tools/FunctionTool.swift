@@ -59,7 +59,7 @@ public struct FunctionTool: Tool {
         self.init(name: name, description: description, parameters: Arguments.schema) { json in
             let arguments = try Arguments.decode(json)
             let result = try await body(arguments)
-            return try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(result))
+            return try JSONValue(encoding: result)
         }
     }
 

@@ -112,11 +112,14 @@ public struct ToolRegistry: Sendable {
     }
 
     private static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.utf8.count)
-            && name.utf8.allSatisfy { byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-            }
+        (1...64).contains(name.utf8.count) && name.allSatisfy(isNameCharacter)
+    }
+
+    /// A character OpenAI accepts in the name of a tool or a schema: `[a-zA-Z0-9_-]`.
+    static func isNameCharacter(_ character: Character) -> Bool {
+        guard character.isASCII, let ascii = character.asciiValue else { return false }
+        return ("a"..."z").contains(character) || ("A"..."Z").contains(character) || ("0"..."9").contains(character)
+            || ascii == UInt8(ascii: "_") || ascii == UInt8(ascii: "-")
     }
 }
 

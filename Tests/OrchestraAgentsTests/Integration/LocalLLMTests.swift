@@ -45,7 +45,7 @@ struct LocalLLMTests {
     func slotIsProcessing() async throws -> Bool {
         let (data, _) = try await URLSession.shared.data(from: base.appendingPathComponent("slots"))
         let slots = try JSONDecoder().decode(JSONValue.self, from: data)
-        return slots[0]?["is_processing"]?.boolValue ?? false
+        return try #require(slots[0]?["is_processing"]?.boolValue as Bool?, "/slots has no is_processing: \(slots)")
     }
 
     func tokensDecoded() async throws -> Int {
@@ -53,7 +53,9 @@ struct LocalLLMTests {
         let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first {
             $0.hasPrefix("llamacpp:n_decode_total ")
         }
-        return line.flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) } ?? -1
+        let total = try #require(
+            line?.split(separator: " ").last.flatMap { Double($0) }, "/metrics has no n_decode_total")
+        return Int(total)
     }
 
     @Test("a chat completes, with a finish reason, the model's name and the token usage")
@@ -70,6 +72,11 @@ struct LocalLLMTests {
 
     @Test("a stream's first token arrives while the server is still generating, and the usage comes at the end")
     func streamsEarly() async throws {
+        try await withLocalLLMServer { try await streamsEarlyAlone() }
+    }
+
+    /// `streamsEarly`, while no other test uses the server: `/slots` describes the whole server.
+    private func streamsEarlyAlone() async throws {
         var tokens: [String] = []
         var processingAtFirstToken: Bool?
         var final: ChatResponse?
@@ -155,6 +162,11 @@ struct LocalLLMTests {
 
     @Test("cancelling mid-stream stops the server's generation", .timeLimit(.minutes(1)))
     func cancelMidStream() async throws {
+        try await withLocalLLMServer { try await cancelMidStreamAlone() }
+    }
+
+    /// `cancelMidStream`, while no other test uses the server: `/metrics` counts every request's tokens.
+    private func cancelMidStreamAlone() async throws {
         let before = try await tokensDecoded()
         let request = ChatRequest(
             messages: [.user("Count from 1 to 500, separated by commas.")], temperature: 0, maxTokens: 400)

@@ -44,7 +44,7 @@ struct ScriptedModelTests {
             await clock.waitForSleepers(1)
             #expect(received.withLock { $0.count } == sent - 1)  // nothing before its wait is over
             clock.advance(by: .milliseconds(10))
-            try await eventually { received.withLock { $0.count } == sent }
+            #expect(try await eventually { received.withLock { $0.count } == sent })
         }
         try await reader.value
         let chunks = received.withLock { $0 }

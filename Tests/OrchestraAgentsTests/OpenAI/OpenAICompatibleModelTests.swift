@@ -367,10 +367,10 @@ struct OpenAICompatibleModelTests {
             } catch is CancellationError {}  // a cancelled stream ends, or throws CancellationError
             return chunks
         }
-        #expect(firstToken.wait(for: .seconds(20)))
+        #expect(try await eventually { firstToken.isOpened })  // polled: a blocking wait would hold a pool thread
         consumer.cancel()
         #expect(try await consumer.value == [.token("one")])
-        try await eventually { clientClosed.withLock { $0 } != nil }
+        #expect(try await eventually { clientClosed.withLock { $0 } != nil })
         #expect(clientClosed.withLock { $0 } == true)
     }
 
@@ -450,7 +450,10 @@ final class Gate: Sendable {
         condition.unlock()
     }
 
-    /// Whether the gate opened within `limit`.
+    /// Whether the gate is open.
+    var isOpened: Bool { isOpen.withLock { $0 } }
+
+    /// Whether the gate opened within `limit`; blocks the calling thread — for the test server's threads.
     func wait(for limit: Duration) -> Bool {
         let deadline = Date().addingTimeInterval(Double(limit.components.seconds))
         condition.lock()
@@ -462,9 +465,12 @@ final class Gate: Sendable {
     }
 }
 
-/// Waits until `condition` holds, polling, for up to 20 seconds.
-func eventually(_ condition: @Sendable () -> Bool) async throws {
+/// Waits until `condition` holds, polling, for up to 20 seconds, without blocking a thread.
+///
+/// - Returns: Whether it held in time.
+func eventually(_ condition: @Sendable () -> Bool) async throws -> Bool {
     for _ in 0..<2_000 where !condition() {
         try await Task.sleep(for: .milliseconds(10))
     }
+    return condition()
 }

@@ -4,15 +4,17 @@ import Testing
 
 @Suite("Workflow definitions")
 struct WorkflowDefinitionTests {
-    static let tools =
-        (try? ToolRegistry(
+    /// The tools `tool` steps may call; a registry that cannot be made fails the test that asks for it.
+    static func tools() throws -> ToolRegistry {
+        try ToolRegistry(
             ["database_query", "chart_create", "report_generate", "search"].map { name in
                 FunctionTool(
                     name: name, description: name, parameters: .object(properties: [:], additionalProperties: nil)
                 ) {
                     _ in .null
                 }
-            })) ?? ToolRegistry()
+            })
+    }
 
     /// The repository's root, from this file's path.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -20,8 +22,9 @@ struct WorkflowDefinitionTests {
 
     @Test("the sample data-analysis workflow reads, checks, and is valid against the format's schema")
     func sample() throws {
+        let tools = try Self.tools()
         let data = try Data(contentsOf: Self.root.appendingPathComponent("Examples/Workflows/data-analysis.json"))
-        let workflow = try WorkflowDefinition(json: data, tools: Self.tools)
+        let workflow = try WorkflowDefinition(json: data, tools: tools)
         #expect(workflow.name == "data-analysis")
         #expect(workflow.steps.map(\.id) == ["load_data", "analyze", "visualize"])
         #expect(workflow.steps[1].dependsOn == ["load_data"])
@@ -34,7 +37,7 @@ struct WorkflowDefinitionTests {
         #expect(children.map(\.id) == ["chart", "report"])
         #expect(workflow.output?.references.map(\.description) == ["${visualize.output}"])
         #expect(WorkflowDefinition.schema.validate(try JSONDecoder().decode(JSONValue.self, from: data)) == [])
-        #expect(workflow.validate(tools: Self.tools) == [])
+        #expect(workflow.validate(tools: tools) == [])
     }
 
     /// A one-step workflow around `steps`.
@@ -118,9 +121,10 @@ struct WorkflowDefinitionTests {
                 [("unknown step", "$.output")]
             ),
         ] as [(String, [(String, String)])])
-    func broken(json: String, expected: [(String, String)]) {
+    func broken(json: String, expected: [(String, String)]) throws {
+        let tools = try Self.tools()
         do {
-            _ = try WorkflowDefinition(json: Data(json.utf8), tools: Self.tools)
+            _ = try WorkflowDefinition(json: Data(json.utf8), tools: tools)
             Issue.record("accepted: \(json)")
         } catch {
             let found = error.diagnostics.map { ($0.code.rawValue, $0.path) }
@@ -130,6 +134,7 @@ struct WorkflowDefinitionTests {
 
     @Test("diagnostics say what to fix: the cycle spelled out, the steps there are, the near name")
     func messages() throws {
+        let tools = try Self.tools()
         let cases: [(String, String)] = [
             (
                 Self.workflow(
@@ -160,9 +165,9 @@ struct WorkflowDefinitionTests {
             ),
         ]
         for (json, message) in cases {
-            #expect(throws: WorkflowError.self) { try WorkflowDefinition(json: Data(json.utf8), tools: Self.tools) }
+            #expect(throws: WorkflowError.self) { try WorkflowDefinition(json: Data(json.utf8), tools: tools) }
             do {
-                _ = try WorkflowDefinition(json: Data(json.utf8), tools: Self.tools)
+                _ = try WorkflowDefinition(json: Data(json.utf8), tools: tools)
             } catch {
                 #expect(error.diagnostics.map(\.description) == [message])
             }
@@ -188,6 +193,7 @@ struct WorkflowDefinitionTests {
 
     @Test("a definition made in code is checked as one read from JSON, with paths from its structure")
     func madeInCode() throws {
+        let tools = try Self.tools()
         let workflow = WorkflowDefinition(
             name: "w", version: "1",
             steps: [
@@ -198,7 +204,7 @@ struct WorkflowDefinitionTests {
                 WorkflowStep(id: "c", kind: .input(prompt: try WorkflowTemplate("?")), dependsOn: ["c"]),
             ])
         #expect(
-            workflow.validate(tools: Self.tools).map(\.description) == [
+            workflow.validate(tools: tools).map(\.description) == [
                 "$.steps[2].depends_on[0]: dependency cycle: 'c' depends on itself",
                 "$.steps[1].prompt: ${c.output} names 'c', which does not run before 'b'; add 'c' to its depends_on, "
                     + "or to the depends_on of a step it depends on",
@@ -246,6 +252,8 @@ struct WorkflowDefinitionTests {
         let url = Self.root.appendingPathComponent("Docs/Schemas/\(file)")
         if ProcessInfo.processInfo.environment["ORCHESTRA_UPDATE_SCHEMAS"] == "1" {
             try Data(generated.utf8).write(to: url)
+            Issue.record("wrote Docs/Schemas/\(file); run the tests again without ORCHESTRA_UPDATE_SCHEMAS to check it")
+            return
         }
         let written = try String(contentsOf: url, encoding: .utf8)
         #expect(

@@ -126,14 +126,18 @@ struct ParallelTests {
         #expect(error.state == "Parallel[1]/Check")
         #expect(ended.count == started.count)
         await orchestration.waitForHooks()
-        // Each asynchronous branch either never started, or started and ended cancelled.
+        // Each asynchronous branch either never started, or started and ended cancelled — and the events say
+        // exactly as many started as the branches counted.
+        var startedInEvents = 0
         for path in ["Parallel[0]/Waiting", "Parallel[2]/Also"] {
             let kinds = recorder.events(of: handle.id).filter { $0.path.description == path }.map { event in
                 if case .stateFailed(let failure) = event.kind { return "failed \(failure.code)" }
                 return event.kind.name
             }
             #expect(kinds.isEmpty || kinds == ["stateStarted", "failed cancelled"], "\(path): \(kinds)")
+            if !kinds.isEmpty { startedInEvents += 1 }
         }
+        #expect(startedInEvents == started.count)
     }
 
     @Test("cancelling the run cancels every branch, and none outlives it")

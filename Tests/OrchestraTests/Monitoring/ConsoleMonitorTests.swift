@@ -171,6 +171,7 @@ struct ConsoleMonitorTests {
         clock.advance(by: .seconds(1))
         _ = await (first.result, second.result)
         await orchestration.waitForHooks()
+        #expect(alone.contains("▶ Wait"))
         #expect(!alone.contains("["))
         let later = captured.all.dropFirst(alone.count).split(separator: "\n")
         #expect(!later.isEmpty)
@@ -250,7 +251,7 @@ struct ConsoleMonitorTests {
         await orchestration.waitForHooks()
         let frame = try #require(captured.all.components(separatedBy: "\u{1B}[J").last)
         let lines = frame.split(separator: "\n")
-        #expect(lines.count <= 4)  // rows - 2
+        #expect(lines.count == 4)  // rows - 2
         #expect(lines.last?.hasSuffix("more running") == true)
         gate.open()
         _ = await handle.result

@@ -72,6 +72,7 @@ struct TokenRecordTests {
         _ = await handle.result
         let record = await handle.record
         #expect(record.tokens == .zero)
+        #expect(record.steps.count == 1)
         #expect(record.steps.allSatisfy { $0.tokens == nil })
         #expect(!String(decoding: try JSONEncoder().encode(record), as: UTF8.self).contains("tokens"))
     }
