@@ -139,6 +139,50 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
             temperature: temperature, maxTokens: maxTokens, prompt: { $0 })
     }
 
+    /// An agent that answers with JSON valid against a schema known only at run time — one read from a workflow
+    /// definition, or built from the tools registered — turned into an `Output` by `decode`, which may find
+    /// problems the schema cannot state. The schema's violations and `decode`'s both go back to the model in
+    /// repair turns.
+    ///
+    /// ```swift
+    /// let extract = AgentRunnable<String, JSONValue>(
+    ///     "Extract", model: model, instructions: "Extract the invoice.", schema: invoiceSchema, prompt: { $0 }) { $0 }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - name: The state's name.
+    ///   - model: The model that does the work.
+    ///   - instructions: The system message; none when empty.
+    ///   - schema: The schema the answer must satisfy; the request carries it.
+    ///   - schemaName: The schema's name for the server: ASCII letters, digits, `_` and `-`.
+    ///   - tools: The tools the model may call.
+    ///   - maxTurns: The most model calls one visit makes, repairs included; at least 1.
+    ///   - maxRepairs: The most repair turns; 0 or more.
+    ///   - temperature: The sampling temperature; the model's default when `nil`.
+    ///   - maxTokens: The most tokens per call; the model's default when `nil`.
+    ///   - prompt: The user message for an input.
+    ///   - decode: Makes the output from an answer valid against `schema`; throws
+    ///     ``StructuredOutputError`` with ``StructuredOutputError/Problem/violations(_:)`` for what else is wrong.
+    public convenience init(
+        _ name: String, model: any ChatModel, instructions: String, schema: JSONSchema, schemaName: String = "answer",
+        tools: ToolRegistry = ToolRegistry(), maxTurns: Int = 10, maxRepairs: Int = 2, temperature: Double? = nil,
+        maxTokens: Int? = nil, prompt: @escaping @Sendable (Input) -> String,
+        decode: @escaping @Sendable (JSONValue) throws(StructuredOutputError) -> Output
+    ) {
+        self.init(
+            name: name, model: model, instructions: instructions, tools: tools, maxTurns: maxTurns,
+            maxRepairs: maxRepairs, temperature: temperature, maxTokens: maxTokens, prompt: prompt,
+            responseFormat: .jsonSchema(name: schemaName, schema: schema),
+            decode: { text throws(StructuredOutputError) in
+                let json = try StructuredOutputError.json(in: Self.unfenced(text), type: schemaName)
+                let violations = schema.validate(json)
+                guard violations.isEmpty else {
+                    throw StructuredOutputError(type: schemaName, problem: .violations(violations), answer: text)
+                }
+                return try decode(json)
+            })
+    }
+
     /// Runs the conversation to its answer.
     ///
     /// - Throws: ``AgentError`` when the turns run out, the answer stays invalid or is cut off at the token limit; what the model throws, such
@@ -257,7 +301,7 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
             case .notDecodable(let reason): "it does not match the expected structure (\(reason))"
             }
         return """
-            Your answer does not match the required JSON schema:
+            Your answer is not valid:
             \(problems)
             Reply again with only the corrected JSON, and nothing else.
             """

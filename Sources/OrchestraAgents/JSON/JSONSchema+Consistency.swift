@@ -20,7 +20,7 @@ extension JSONSchema {
     }
 
     private func collectProblems(at path: String, root: JSONSchema, into problems: inout [Violation]) {
-        func report(_ message: String) { problems.append(Violation(path: path, message: message)) }
+        func report(_ message: String) { problems.append(Violation(at: path, message)) }
         func bounds<T: Comparable>(_ lowName: String, _ low: T?, _ highName: String, _ high: T?) {
             if let low, let high, low > high { report("\(lowName) \(low) is above \(highName) \(high)") }
         }

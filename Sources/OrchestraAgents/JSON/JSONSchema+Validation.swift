@@ -6,6 +6,16 @@ extension JSONSchema {
         /// What is wrong there, as in `"srch" is not one of "search", "fetch"`.
         public let message: String
 
+        /// Creates a violation: what is wrong in a value, and where.
+        ///
+        /// - Parameters:
+        ///   - path: Where, as a JSON path: `$.steps[2].tool`.
+        ///   - message: What is wrong there.
+        public init(at path: String, _ message: String) {
+            self.path = path
+            self.message = message
+        }
+
         /// The path and the message, as in `$.steps[2].tool: "srch" is not one of "search", "fetch"`.
         public var description: String { "\(path): \(message)" }
     }
@@ -139,7 +149,7 @@ private struct Validation {
     }
 
     private mutating func report(_ path: String, _ message: String) {
-        violations.append(JSONSchema.Violation(path: path, message: message))
+        violations.append(JSONSchema.Violation(at: path, message))
     }
 
     private static func value(_ value: JSONValue, is type: JSONSchema.ValueType) -> Bool {

@@ -57,13 +57,7 @@ extension StructuredOutput {
     /// - Returns: The value.
     /// - Throws: ``StructuredOutputError`` naming every violation.
     public static func decode(fromJSON text: String) throws(StructuredOutputError) -> Self {
-        let json: JSONValue
-        do {
-            json = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        } catch {
-            throw StructuredOutputError(type: "\(Self.self)", problem: .notJSON("\(error)"), answer: text)
-        }
-        return try decode(json, answer: text)
+        try decode(try StructuredOutputError.json(in: text, type: "\(Self.self)"), answer: text)
     }
 
     /// Checks `json` against ``schema`` and decodes it.
@@ -84,6 +78,19 @@ extension StructuredOutput {
         } catch {
             throw StructuredOutputError(
                 type: "\(Self.self)", problem: .notDecodable("\(error)"), answer: answer ?? json.description)
+        }
+    }
+}
+
+extension StructuredOutputError {
+    /// Parses an answer as JSON.
+    ///
+    /// - Throws: The error for an answer that is not JSON, naming `type`.
+    static func json(in answer: String, type: String) throws(StructuredOutputError) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(answer.utf8))
+        } catch {
+            throw StructuredOutputError(type: type, problem: .notJSON("\(error)"), answer: answer)
         }
     }
 }

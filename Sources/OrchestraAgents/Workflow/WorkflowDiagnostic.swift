@@ -30,6 +30,8 @@ public struct WorkflowDiagnostic: Sendable, Hashable, CustomStringConvertible {
         case badReference = "bad reference"
         /// A `tool` step names a tool that is not registered.
         case unknownTool = "unknown tool"
+        /// An `input` step, in a workflow given no one to answer it.
+        case needsPerson = "needs a person"
     }
 
     /// The kind of problem.

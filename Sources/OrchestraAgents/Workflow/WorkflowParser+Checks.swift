@@ -92,7 +92,9 @@ extension WorkflowParser {
         for located in level {
             let before = upstream.union(Self.closure(of: located.step.id, edges: edges))
             checkReferences(located, upstream: before, everyID: everyID)
-            for child in located.children { checkLevel(child.steps, upstream: before, everyID: everyID) }
+            // Inside a loop, ${loop.output} is the output of the iteration before (null in the first).
+            let inside = located.step.kind.isLoop ? before.union([located.step.id]) : before
+            for child in located.children { checkLevel(child.steps, upstream: inside, everyID: everyID) }
         }
     }
 
@@ -172,10 +174,27 @@ extension WorkflowParser {
 
     /// Checks that each reference of a step names the input or a step that completes before it.
     private mutating func checkReferences(_ located: Located, upstream: Set<String>, everyID: [String: String]) {
+        var upstream = upstream
+        if case .loop(let steps, _, _) = located.step.kind {
+            // `until` is asked after each iteration: it sees the loop's own steps and the iteration's output.
+            upstream.formUnion(steps.map(\.id) + [located.step.id])
+        }
         for (reference, path) in templates(of: located) {
             guard let id = reference.step, !upstream.contains(id) else { continue }
             if id == located.step.id {
                 report(.notUpstream, path, "\(reference) refers to the step's own output")
+            } else if let there = everyID[id], Self.level(of: there) != Self.level(of: located.path),
+                located.path.hasPrefix(Self.level(of: there))
+            {
+                report(
+                    .notUpstream, path,
+                    "\(reference) names '\(id)', which does not run before the step that holds '\(located.step.id)'; "
+                        + "add '\(id)' to the depends_on of that step")
+            } else if let there = everyID[id], Self.level(of: there) != Self.level(of: located.path) {
+                report(
+                    .notUpstream, path,
+                    "\(reference) names '\(id)', at \(there), inside a step at another level; refer to the step at "
+                        + "this level that holds it, once it is upstream")
             } else if everyID[id] != nil {
                 report(
                     .notUpstream, path,
@@ -185,6 +204,11 @@ extension WorkflowParser {
                 report(.unknownStep, path, "\(reference) names no step there is")
             }
         }
+    }
+
+    /// The path of the level a step's path is in: `$.steps[1].steps` for `$.steps[1].steps[0]`.
+    private static func level(of path: String) -> Substring {
+        path[..<(path.lastIndex(of: "[") ?? path.endIndex)]
     }
 
     /// The references in a step's templates, with where each template is.

@@ -41,6 +41,12 @@ public struct WorkflowStep: Sendable, Hashable {
         /// Every kind's name.
         public static let names = ["llm", "tool", "branch", "parallel", "loop", "input"]
 
+        /// Whether this is a loop.
+        var isLoop: Bool {
+            if case .loop = self { return true }
+            return false
+        }
+
         /// The steps inside this one, with the name of the member that holds them.
         var children: [(member: String, steps: [WorkflowStep])] {
             switch self {

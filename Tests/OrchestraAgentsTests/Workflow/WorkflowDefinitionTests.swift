@@ -177,18 +177,37 @@ struct WorkflowDefinitionTests {
     @Test("references reach through levels: a nested step sees what its container depends on")
     func nestedReferences() throws {
         let json = Self.workflow(
-            #"[{"id": "a", "kind": "input", "prompt": "?"}, {"id": "loop", "kind": "loop", "depends_on": ["a"], "max_iterations": 3, "until": {"value": "${draft.output.done}", "equals": true}, "steps": [{"id": "draft", "kind": "llm", "prompt": "Improve ${a.output} with ${input.style}"}]}]"#
+            #"[{"id": "a", "kind": "input", "prompt": "?"}, {"id": "loop", "kind": "loop", "depends_on": ["a"], "max_iterations": 3, "until": {"value": "${draft.output.done}", "equals": true}, "steps": [{"id": "draft", "kind": "llm", "prompt": "Improve ${a.output} and ${loop.output} with ${input.style}"}, {"id": "after", "kind": "parallel", "steps": [{"id": "deep", "kind": "llm", "prompt": "x"}]}]}, {"id": "later", "kind": "llm", "depends_on": ["loop"], "prompt": "${loop.output}"}]"#
         )
-        // `until` refers to a step inside the loop: it does not run before the loop itself.
-        do {
-            _ = try WorkflowDefinition(json: Data(json.utf8))
-            Issue.record("accepted")
-        } catch {
-            #expect(error.diagnostics.map(\.path) == ["$.steps[1].until.value"])
+        // `until` sees the loop's own steps and output; inside, `${loop.output}` is the iteration before.
+        let workflow = try WorkflowDefinition(json: Data(json.utf8))
+        #expect(workflow.steps.count == 3)
+        // It does not see a step nested deeper in the loop, nor one that runs after the loop.
+        for (written, value, path, message) in [
+            (
+                "${draft.output.done}", "${deep.output}", "$.steps[1].until.value",
+                "${deep.output} names 'deep', at $.steps[1].steps[1].steps[0], inside a step at another level; refer "
+                    + "to the step at this level that holds it, once it is upstream"
+            ),
+            (
+                "${draft.output.done}", "${later.output}", "$.steps[1].until.value",
+                "${later.output} names 'later', which does not run before 'loop'; add 'later' to its depends_on, or "
+                    + "to the depends_on of a step it depends on"
+            ),
+            (
+                "${a.output} and", "${later.output} and", "$.steps[1].steps[0].prompt",
+                "${later.output} names 'later', which does not run before the step that holds 'draft'; add 'later' "
+                    + "to the depends_on of that step"
+            ),
+        ] {
+            let broken = json.replacingOccurrences(of: written, with: value)
+            do {
+                _ = try WorkflowDefinition(json: Data(broken.utf8))
+                Issue.record("accepted \(value) at \(path)")
+            } catch {
+                #expect(error.diagnostics.map(\.description) == ["\(path): \(message)"])
+            }
         }
-        let fixed = json.replacingOccurrences(of: "${draft.output.done}", with: "${a.output.done}")
-        let workflow = try WorkflowDefinition(json: Data(fixed.utf8))
-        #expect(workflow.steps.count == 2)
     }
 
     @Test("a definition made in code is checked as one read from JSON, with paths from its structure")
