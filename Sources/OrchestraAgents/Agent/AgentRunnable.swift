@@ -50,7 +50,7 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
     /// What is unsound in the schema of `Output`, worked out once: the schema does not change.
     private let schemaProblem: JSONSchema.Violation?
 
-    private init(
+    init(
         name: String, model: any ChatModel, instructions: String, tools: ToolRegistry, maxTurns: Int,
         maxRepairs: Int, temperature: Double?, maxTokens: Int?, prompt: @escaping @Sendable (Input) -> String,
         responseFormat: ResponseFormat, decode: @escaping @Sendable (String) throws(StructuredOutputError) -> Output

@@ -18,8 +18,9 @@ extension WorkflowParser {
     /// Checks what was read: ids, values, dependencies, cycles, references and tools, level by level.
     mutating func check(_ top: [Located], output: WorkflowTemplate?) {
         var everyID: [String: String] = [:]  // id → where it was first used
+        for id in completed { everyID[id] = Self.completedMark }
         checkIDs(top, into: &everyID)
-        checkLevel(top, upstream: [], everyID: everyID)
+        checkLevel(top, upstream: completed, everyID: everyID)
         let topIDs = Set(top.map(\.step.id))
         for reference in output?.references ?? [] {
             guard let id = reference.step, !topIDs.contains(id) else { continue }
@@ -34,7 +35,11 @@ extension WorkflowParser {
     private mutating func checkIDs(_ level: [Located], into everyID: inout [String: String]) {
         for located in level {
             let id = located.step.id
-            if let first = everyID[id] {
+            if everyID[id] == Self.completedMark {
+                report(
+                    .duplicateID, "\(located.path).id",
+                    "the id '\(id)' is the id of a step that has already run; give this step another id")
+            } else if let first = everyID[id] {
                 report(.duplicateID, "\(located.path).id", "the id '\(id)' is already the id of the step at \(first)")
             } else {
                 everyID[id] = located.path
@@ -49,6 +54,9 @@ extension WorkflowParser {
             for child in located.children { checkIDs(child.steps, into: &everyID) }
         }
     }
+
+    /// Where `everyID` says a completed step is: no path can be this.
+    private static let completedMark = "(completed)"
 
     /// An ASCII letter or `_`, then letters, digits, `_` or `-`: what a reference's `${id.output}` can name.
     private static func isValidID(_ id: String) -> Bool {
@@ -72,6 +80,8 @@ extension WorkflowParser {
                     report(.cycle, path, "dependency cycle: '\(dependency)' depends on itself")
                 } else if here.contains(dependency) {
                     valid.append(dependency)
+                } else if completed.contains(dependency), upstream.contains(dependency) {
+                    continue  // It has run: nothing to wait for.
                 } else if everyID[dependency] != nil {
                     report(
                         .unknownStep, path,

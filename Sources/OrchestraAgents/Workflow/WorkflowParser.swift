@@ -7,10 +7,14 @@ import Foundation
 /// definition made in code goes through the checking half only, with paths from its structure.
 struct WorkflowParser {
     let tools: Set<String>?
+    /// The ids of steps that have already run, for the rest of a plan: top-level steps may depend on them and
+    /// refer to their outputs, and may not take their ids.
+    let completed: Set<String>
     private(set) var diagnostics: [WorkflowDiagnostic] = []
 
-    init(tools: Set<String>?) {
+    init(tools: Set<String>?, completed: Set<String> = []) {
         self.tools = tools
+        self.completed = completed
     }
 
     /// A step with where it was written, and its own steps likewise.

@@ -263,6 +263,7 @@ struct WorkflowDefinitionTests {
         arguments: [
             ("OrchestrationType.schema.json", OrchestrationType.schema),
             ("FixedWorkflow.schema.json", WorkflowDefinition.schema),
+            ("AgentPlan.schema.json", AgentPlan.schema()),
         ])
     func schemaFiles(file: String, schema: JSONSchema) throws {
         let encoder = JSONEncoder()

@@ -1,0 +1,86 @@
+extension AgentPlan {
+    /// The schema of a plan, for a model to answer with: `llm` steps, and a `tool` step for each tool, whose
+    /// `input` has the tool's parameters — so that a server that enforces schemas can only produce plans that
+    /// call registered tools with arguments of the right shape.
+    ///
+    /// Without tools, the fixed part of the format, as in `Docs/Schemas/AgentPlan.schema.json`: a `tool` step
+    /// names any tool and takes any object. A tool whose parameters use `$ref` is given that fixed part too,
+    /// since its definitions would not resolve inside the plan's schema.
+    ///
+    /// - Parameters:
+    ///   - tools: The tools steps may call; `nil` for the fixed part.
+    ///   - maxSteps: The most steps; unbounded when `nil`.
+    /// - Returns: The schema.
+    public static func schema(tools: ToolRegistry? = nil, maxSteps: Int? = nil) -> JSONSchema {
+        let toolSteps: [JSONSchema] =
+            if let tools {
+                tools.tools.map { tool in
+                    let fixed = tool.parameters.definitions == nil && !Self.refers(tool.parameters)
+                    var name = JSONSchema()
+                    name.constant = .string(tool.name)
+                    name.description = tool.description
+                    return step(
+                        "tool", "Calls \(tool.name)",
+                        ["tool": name, "input": fixed ? tool.parameters : anyObject], required: ["tool", "input"])
+                }
+            } else {
+                [
+                    step(
+                        "tool", "Calls a registered tool",
+                        [
+                            "tool": .string(minLength: 1, description: "The tool's name"),
+                            "input": anyObject,
+                        ], required: ["tool", "input"])
+                ]
+            }
+        let llm = step(
+            "llm", "Asks a model",
+            [
+                "prompt": .string(
+                    minLength: 1, description: "The prompt; ${step.output} puts in an earlier step's output")
+            ],
+            required: ["prompt"])
+        var item = JSONSchema()
+        item.anyOf = [llm] + toolSteps
+        var schema = JSONSchema.object(
+            properties: [
+                "steps": .array(
+                    of: item, minItems: 1, maxItems: maxSteps,
+                    description: "The steps; a step starts once the steps it depends on have completed")
+            ],
+            required: ["steps"])
+        schema.title = "AgentPlan"
+        return schema
+    }
+
+    private static var anyObject: JSONSchema {
+        .object(
+            properties: [:], additionalProperties: nil,
+            description: "The tool's arguments; a string that is ${step.output} stands for that output")
+    }
+
+    private static func step(_ kind: String, _ summary: String, _ members: [String: JSONSchema], required: [String])
+        -> JSONSchema
+    {
+        var kindSchema = JSONSchema()
+        kindSchema.constant = .string(kind)
+        let common: [String: JSONSchema] = [
+            "id": .string(minLength: 1, description: "Unique in the plan: letters, digits, _ and -"),
+            "kind": kindSchema,
+            "depends_on": .array(
+                of: .string(), description: "The steps whose outputs this one uses, which must complete first"),
+        ]
+        return .object(
+            properties: common.merging(members) { first, _ in first }, required: ["id", "kind"] + required,
+            description: summary)
+    }
+
+    /// Whether a schema uses `$ref` anywhere.
+    private static func refers(_ schema: JSONSchema) -> Bool {
+        if schema.reference != nil { return true }
+        let children =
+            Array((schema.properties ?? [:]).values) + (schema.items.map { [$0] } ?? []) + (schema.anyOf ?? [])
+        if case .schema(let additional)? = schema.additionalProperties, refers(additional) { return true }
+        return children.contains(where: refers)
+    }
+}
