@@ -7,11 +7,40 @@ extension AgentPlan {
     /// names any tool and takes any object. A tool whose parameters use `$ref` is given that fixed part too,
     /// since its definitions would not resolve inside the plan's schema.
     ///
+    /// With `ids`, the schema also names the ids steps may take and depend on — the Planner offers `step1`,
+    /// `step2`, … — which a server that enforces schemas turns into a grammar, so that even a small model cannot
+    /// write an id that is not one, or depend on a step that is not there; prompts and ids stay short too.
+    ///
     /// - Parameters:
     ///   - tools: The tools steps may call; `nil` for the fixed part.
     ///   - maxSteps: The most steps; unbounded when `nil`.
+    ///   - ids: The ids steps may take; any id when `nil`.
+    ///   - completed: The ids of steps that have already run, which steps may also depend on.
     /// - Returns: The schema.
-    public static func schema(tools: ToolRegistry? = nil, maxSteps: Int? = nil) -> JSONSchema {
+    public static func schema(
+        tools: ToolRegistry? = nil, maxSteps: Int? = nil, ids: [String]? = nil, completed: [String] = []
+    ) -> JSONSchema {
+        let common: [String: JSONSchema] =
+            if let ids {
+                [
+                    "id": .string(oneOf: ids, description: "The step's id"),
+                    "depends_on": .array(
+                        of: .string(oneOf: completed + ids), maxItems: completed.count + ids.count,
+                        description: "The steps whose outputs this one uses, which must complete first"),
+                ]
+            } else {
+                [
+                    "id": .string(minLength: 1, description: "Unique in the plan: letters, digits, _ and -"),
+                    "depends_on": .array(
+                        of: .string(), description: "The steps whose outputs this one uses, which must complete first"),
+                ]
+            }
+        let promptLength = ids == nil ? nil : 400
+        func step(_ kind: String, _ summary: String, _ members: [String: JSONSchema], required: [String])
+            -> JSONSchema
+        {
+            Self.step(kind, summary, common.merging(members) { _, own in own }, required: required)
+        }
         let toolSteps: [JSONSchema] =
             if let tools {
                 tools.tools.map { tool in
@@ -37,7 +66,8 @@ extension AgentPlan {
             "llm", "Asks a model",
             [
                 "prompt": .string(
-                    minLength: 1, description: "The prompt; ${step.output} puts in an earlier step's output")
+                    minLength: 1, maxLength: promptLength,
+                    description: "The prompt; ${id.output} puts in the output of a step it depends on")
             ],
             required: ["prompt"])
         var item = JSONSchema()
@@ -64,15 +94,9 @@ extension AgentPlan {
     {
         var kindSchema = JSONSchema()
         kindSchema.constant = .string(kind)
-        let common: [String: JSONSchema] = [
-            "id": .string(minLength: 1, description: "Unique in the plan: letters, digits, _ and -"),
-            "kind": kindSchema,
-            "depends_on": .array(
-                of: .string(), description: "The steps whose outputs this one uses, which must complete first"),
-        ]
         return .object(
-            properties: common.merging(members) { first, _ in first }, required: ["id", "kind"] + required,
-            description: summary)
+            properties: members.merging(["kind": kindSchema]) { _, kind in kind },
+            required: ["id", "kind"] + required, description: summary)
     }
 
     /// Whether a schema uses `$ref` anywhere.

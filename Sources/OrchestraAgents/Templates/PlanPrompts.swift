@@ -7,10 +7,10 @@ enum PlanPrompts {
         }
         return """
             You plan how to answer a request, as JSON: {"steps": [...]}, at most \(maxSteps) steps. Each step has an \
-            "id" (letters, digits and _), a "kind", and "depends_on": the ids of the steps whose outputs it uses.
-            - A "tool" step calls a tool: {"id": "find", "kind": "tool", "tool": "<name>", "input": {...}}.
-            - An "llm" step asks a language model: {"id": "sum", "kind": "llm", "depends_on": ["find"], \
-            "prompt": "Summarise ${find.output}"}.
+            "id" (step1, step2, …), a "kind", and "depends_on": the ids of the steps whose outputs it uses.
+            - A "tool" step calls a tool: {"id": "step1", "kind": "tool", "tool": "<name>", "input": {...}}.
+            - An "llm" step asks a language model: {"id": "step2", "kind": "llm", "depends_on": ["step1"], \
+            "prompt": "Summarise ${step1.output}"}.
             Write ${input} for the request, and ${id.output} or ${id.output.field} for the output of a step listed \
             in depends_on. Steps without dependencies between them run at the same time. The answer is written from \
             the steps' outputs after the plan has run: do not add a step for it.

@@ -4,7 +4,8 @@ enum PlanStates {
     /// `Plan`: the model writes a plan for the request, checked and repaired as ``AgentPlan`` says.
     static func plan(model: any ChatModel, tools: ToolRegistry, limits: PlanLimits) -> Runnable<String, PlanProgress> {
         let writer = writer(
-            "Plan", model: model, tools: tools, limits: limits, completed: [], prompt: { (request: String) in request })
+            "Plan", model: model, tools: tools, limits: limits, completed: [], taken: [],
+            prompt: { (request: String) in request })
         return Runnable<String, PlanProgress>("Plan") { request, context in
             let plan = try await writer.invoke(request, context: context)
             context.emit(PlanChunk.planned(plan.steps))
@@ -37,14 +38,27 @@ enum PlanStates {
         }
     }
 
+    /// `count` ids for a plan's steps, `step1`, `step2`, …, skipping those taken.
+    static func freeIDs(_ count: Int, taken: Set<String>) -> [String] {
+        var ids: [String] = []
+        var number = 1
+        while ids.count < max(count, 0) {
+            if !taken.contains("step\(number)") { ids.append("step\(number)") }
+            number += 1
+        }
+        return ids
+    }
+
     /// An agent that writes a plan: the request carries the plan's schema built from the tools, and the answer
     /// is read as an ``AgentPlan`` — whose checks say more than the schema's, and more plainly — with its
     /// problems sent back for repair.
     static func writer<Input>(
         _ name: String, model: any ChatModel, tools: ToolRegistry, limits: PlanLimits, completed: Set<String>,
-        prompt: @escaping @Sendable (Input) -> String
+        taken: Set<String>, prompt: @escaping @Sendable (Input) -> String
     ) -> AgentRunnable<Input, AgentPlan> {
-        var schema = AgentPlan.schema(tools: tools, maxSteps: limits.maxSteps)
+        var schema = AgentPlan.schema(
+            tools: tools, maxSteps: limits.maxSteps, ids: freeIDs(limits.maxSteps, taken: taken.union(completed)),
+            completed: completed.sorted())
         if !completed.isEmpty { schema.properties?["steps"]?.minItems = 0 }
         return AgentRunnable<Input, AgentPlan>(
             name: name, model: model, instructions: PlanPrompts.planning(tools: tools, maxSteps: limits.maxSteps),
