@@ -34,7 +34,7 @@ public final class ModelSelector: OrchestrationSelector, Sendable {
     public let fallback: any OrchestrationSelector
     /// The least confidence at which the model's answer is used.
     public let minimumConfidence: Double
-    /// The types the model may choose, in the order of ``OrchestrationType/allCases``.
+    /// The types the model may choose, in the order `OrchestrationType.allCases` lists them.
     public let types: [OrchestrationType]
     /// The system message.
     public let instructions: String
