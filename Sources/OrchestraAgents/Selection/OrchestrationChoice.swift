@@ -4,7 +4,7 @@
 /// let choice = try await selector.select("What is the capital of France?")
 /// choice.type         // .simple
 /// choice.confidence   // 0.95
-/// choice.reason       // "no rule matched; the default ladder chose simple …"
+/// choice.reason       // "no rule matched; the default ladder scores simple 0.98, planner 0.02, …"
 /// choice.decidedBy    // .rules
 /// ```
 public struct OrchestrationChoice: Sendable, Hashable, Codable, CustomStringConvertible {

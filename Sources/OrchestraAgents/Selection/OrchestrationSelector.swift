@@ -1,9 +1,9 @@
 /// Chooses how to orchestrate a request: which of the four ``OrchestrationType``s, how sure it is, and why.
 ///
 /// ```swift
-/// let selector = HybridSelector(rules: try RuleBasedSelector(json: rules), model: ModelSelector(model: model))
-/// let choice = try await selector.select("Search for flights to Rome, then book the cheapest.")
-/// print(choice)   // planner (0.72, rules): no rule matched; …
+/// let selector: any OrchestrationSelector = RuleBasedSelector(tools: tools)   // tools has web_search
+/// let choice = try await selector.select("Search the web for recent papers on protein folding and summarize them.")
+/// print(choice)   // planner (0.72, rules): no rule matched; the default ladder scores planner 0.60, …
 /// ```
 ///
 /// Three selectors come with the package: ``RuleBasedSelector`` reads the words of the request, with rules of

@@ -6,7 +6,7 @@
 /// analysis.steps        // ["first", "then"]
 /// analysis.adaptations  // ["if the fetch fails", "retry"]
 /// analysis.actions      // ["fetch"]
-/// analysis.complexity   // 0.38
+/// analysis.complexity   // 0.4
 /// ```
 ///
 /// Every feature is read from the words, case and diacritics aside; ``RuleBasedSelector`` documents the lists of

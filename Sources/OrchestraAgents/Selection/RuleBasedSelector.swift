@@ -4,9 +4,9 @@ public import Foundation
 /// code, and otherwise by a default ladder. Deterministic and instant: no model is asked.
 ///
 /// ```swift
-/// let selector = try RuleBasedSelector(json: Data(contentsOf: rulesFile), tools: registry)
+/// let selector = try RuleBasedSelector(json: Data(contentsOf: rulesFile), tools: registry)   // Examples/Selection
 /// let choice = selector.choice(for: "Send me the monthly sales report")
-/// // fixed (0.95, rules): rule 'monthly-report' (priority 100) matched "sales report"
+/// // fixed (0.95, rules): rule 'monthly-report' (priority 100) matched "monthly sales report"
 /// let analysis = selector.analyze("Send me the monthly sales report")   // what it read, and why
 /// ```
 ///
