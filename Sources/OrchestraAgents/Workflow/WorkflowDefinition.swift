@@ -103,7 +103,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
     }
 
     /// What a decoding error says, without Foundation's wrapping.
-    private static func reason(_ error: any Error) -> String {
+    static func reason(_ error: any Error) -> String {
         guard case DecodingError.dataCorrupted(let context) = error else { return String(describing: error) }
         let underlying = context.underlyingError.map { ($0 as NSError).userInfo[NSDebugDescriptionErrorKey] as? String }
         return (underlying ?? nil) ?? context.debugDescription

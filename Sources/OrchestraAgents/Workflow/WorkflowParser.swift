@@ -269,7 +269,7 @@ struct WorkflowParser {
     }
 
     /// The edit distance between two short strings, for "did you mean".
-    private static func distance(_ a: String, _ b: String) -> Int {
+    static func distance(_ a: String, _ b: String) -> Int {
         let (a, b) = (Array(a), Array(b))
         var row = Array(0...b.count)
         for i in 1...max(a.count, 1) where !a.isEmpty {
