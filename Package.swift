@@ -30,6 +30,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "data-analysis",
+            dependencies: ["OrchestraAgents", "OrchestraTesting"],
+            path: "Examples/DataAnalysis",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "event-monitoring",
             dependencies: ["Orchestra"],
             path: "Examples/EventMonitoring",
@@ -54,7 +60,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ExamplesTests",
-            dependencies: ["research-report", "event-monitoring", "OrchestraAgents", "OrchestraTesting"],
+            dependencies: [
+                "research-report", "event-monitoring", "data-analysis", "OrchestraAgents", "OrchestraTesting",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

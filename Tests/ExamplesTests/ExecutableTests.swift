@@ -36,6 +36,17 @@ struct ExampleTests {
         #expect(errors.hasPrefix("research-report: --max-searches must be a whole number from 1 to 8, not '99'"))
     }
 
+    @Test("data-analysis runs the seed's workflow offline, printing the report and the chart; a bad year is refused")
+    func dataAnalysis() async throws {
+        let (status, output, errors) = try await runExample("data-analysis", ["--pace", "0", "--year", "2025"])
+        #expect(status == 0, "stderr: \(errors)")
+        #expect(output.hasPrefix("Sales report\n============\nSales totalled 613 across 3 regions"))
+        #expect(errors.contains("✓ data-analysis/visualize/chart"))
+        let (refused, _, message) = try await runExample("data-analysis", ["--year", "next"])
+        #expect(refused == 64)
+        #expect(message == "data-analysis: --year must be a year, not 'next'\n")
+    }
+
     @Test("event-monitoring prints its six sections; an argument is refused")
     func eventMonitoring() async throws {
         let (status, output, _) = try await runExample("event-monitoring")

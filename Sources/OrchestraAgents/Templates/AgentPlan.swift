@@ -12,7 +12,7 @@ import Foundation
 ///
 /// Reading a plan checks it as a workflow definition is checked — ids, dependencies, cycles, references, tools —
 /// and also that its steps are `llm` or `tool` steps, that only registered tools are named, and that there are
-/// no more steps than allowed. ``schema(tools:maxSteps:)`` is the schema a model is asked to answer with;
+/// no more steps than allowed. ``schema(tools:maxSteps:ids:completed:)`` is the schema a model is asked to answer with;
 /// `Docs/Schemas/AgentPlan.schema.json` is its fixed part, for no particular tools.
 public struct AgentPlan: Sendable, Hashable {
     /// The steps, in the order written.
@@ -76,7 +76,7 @@ public struct AgentPlan: Sendable, Hashable {
             diagnostics += Self.checkInput(of: step, at: "$.steps[\(index)]", tools: tools)
         }
         guard let definition, diagnostics.isEmpty else {
-            throw WorkflowError(diagnostics: diagnostics.sorted { Self.order($0.path, $1.path) })
+            throw WorkflowError(diagnostics: WorkflowDiagnostic.inOrder(diagnostics))
         }
         self.steps = definition.steps
         var written: [String: JSONValue] = [:]
@@ -114,10 +114,5 @@ public struct AgentPlan: Sendable, Hashable {
             members.flatMap { templatedPaths(in: $0.value, at: JSONPath.appending($0.key, to: path)) }
         default: []
         }
-    }
-
-    /// Paths in the order of the plan: `$.steps[2]` before `$.steps[10]`.
-    private static func order(_ left: String, _ right: String) -> Bool {
-        left.compare(right, options: .numeric) == .orderedAscending
     }
 }

@@ -10,7 +10,8 @@ extension Orchestration where Input == String, Output == String {
     /// ```
     ///
     /// One state, `Answer`, an ``AgentRunnable``: its tokens are ``StreamChunk`` chunks of the run's events, and its
-    /// usage is in the run's record. It costs what one model call costs, plus one state.
+    /// usage is in the run's record. It costs one model call and one state — and a call more for each round of
+    /// tool calls, when the model has `tools`.
     ///
     /// - Parameters:
     ///   - model: The model that answers.

@@ -4,7 +4,7 @@
 /// ```swift
 /// let orchestrator = Orchestrator(model: model, tools: tools, workflows: [dataAnalysis])
 /// let run = try await orchestrator.start("Search the web for solar panel prices, then compare them")
-/// print(run.choice)                                  // planner (0.72, rules): …
+/// print(run.choice)                                  // planner (0.93, rules): …
 /// for await event in run.events { … }                // the template's events, as any run's
 /// let answer = try await run.handle.value
 /// ```

@@ -24,7 +24,8 @@ public enum PlanChunk: Sendable, Hashable, ConsoleDisplayable {
 public struct Replan: Sendable, Hashable {
     /// Which re-plan of the run, from 1.
     public var number: Int
-    /// Why the steps were planned again, as a step's failure.
+    /// Why the steps were planned again: a step's failure, the reason a `decide` closure gave, or steps left
+    /// waiting for steps that did not complete.
     public var reason: String
     /// The steps not yet run, as planned before.
     public var old: [WorkflowStep]

@@ -67,7 +67,10 @@ extension WorkflowDefinition {
             "Retry": .object(
                 properties: [
                     "max_attempts": .integer(minimum: 1, description: "The most attempts, the first included"),
-                    "initial_delay": .number(minimum: 0, description: "Seconds before the second attempt; doubles"),
+                    "initial_delay": .number(
+                        minimum: 0,
+                        description:
+                            "The most seconds before the second attempt (a random wait up to it); doubles per attempt"),
                 ], required: ["max_attempts"]),
         ]
         return schema

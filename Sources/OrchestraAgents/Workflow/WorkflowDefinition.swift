@@ -87,7 +87,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
         var parser = WorkflowParser(tools: tools.map { Set($0.tools.map(\.name)) })
         let definition = parser.definition(value)
         guard let definition, parser.diagnostics.isEmpty else {
-            throw WorkflowError(diagnostics: parser.diagnostics)
+            throw WorkflowError(diagnostics: WorkflowDiagnostic.inOrder(parser.diagnostics))
         }
         self = definition
     }
@@ -99,7 +99,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public func validate(tools: ToolRegistry? = nil) -> [WorkflowDiagnostic] {
         var parser = WorkflowParser(tools: tools.map { Set($0.tools.map(\.name)) })
         parser.check(self)
-        return parser.diagnostics
+        return WorkflowDiagnostic.inOrder(parser.diagnostics)
     }
 
     /// What a decoding error says, without Foundation's wrapping.

@@ -1,7 +1,9 @@
+import Foundation
+
 /// One problem in a workflow definition: what is wrong, and where, as a JSON path.
 ///
 /// ```text
-/// $.steps[2].depends_on[0]: no step 'lod_data' at this level; the steps here are load_data, analyze
+/// $.steps[2].depends_on[0]: no step 'lod_data'; the steps at this level are load_data, analyze
 /// ```
 public struct WorkflowDiagnostic: Sendable, Hashable, CustomStringConvertible {
     /// The kind of problem.
@@ -50,11 +52,22 @@ public struct WorkflowDiagnostic: Sendable, Hashable, CustomStringConvertible {
 
     /// The path and the message.
     public var description: String { "\(path): \(message)" }
+
+    /// `diagnostics` in the order of their paths — `$.steps[2]` before `$.steps[10]` — and, at one path, as found.
+    static func inOrder(_ diagnostics: [WorkflowDiagnostic]) -> [WorkflowDiagnostic] {
+        diagnostics.enumerated().sorted { left, right in
+            switch left.element.path.compare(right.element.path, options: .numeric) {
+            case .orderedAscending: true
+            case .orderedDescending: false
+            case .orderedSame: left.offset < right.offset
+            }
+        }.map(\.element)
+    }
 }
 
 /// A workflow definition that cannot run, with every problem found in it.
 public struct WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The problems, in the order of the definition.
+    /// The problems, in the order of their paths in the definition.
     public var diagnostics: [WorkflowDiagnostic]
 
     /// Creates the error.

@@ -62,7 +62,8 @@ public struct WorkflowStep: Sendable, Hashable {
     public struct Retry: Sendable, Hashable {
         /// The most attempts, the first included; at least 1.
         public var maxAttempts: Int
-        /// The wait before the second attempt, doubling after each.
+        /// The most the wait before the second attempt may be — the wait is a random time up to it, as
+        /// ``RetryPolicy``'s full jitter does — doubling after each attempt, to at most 30 seconds.
         public var initialDelay: Duration
 
         /// Creates a retry setting.

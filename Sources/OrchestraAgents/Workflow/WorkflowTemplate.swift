@@ -20,7 +20,7 @@ public struct WorkflowTemplate: Sendable, Hashable, CustomStringConvertible {
     /// Parses `text`.
     ///
     /// - Parameter text: The template.
-    /// - Throws: A message saying what is malformed, as in `"${load_data" is not closed`.
+    /// - Throws: A message saying what is malformed, as in `"${load_data" is not closed with }`.
     public init(_ text: String) throws(WorkflowTemplate.Malformed) {
         var parts: [Part] = []
         var literal = ""

@@ -150,10 +150,7 @@ struct ReactiveTemplateTests {
     func decisions() throws {
         func progress(_ plan: String, ran outcomes: [StepOutcome] = [], replans: Int = 0) throws -> PlanProgress {
             let plan = try AgentPlan(try JSONValue(json: plan), tools: try Self.tools(ToolBench()))
-            var progress = PlanProgress(request: "r", plan: plan)
-            progress.record(outcomes)
-            progress.replans = replans
-            return progress
+            return PlanProgress(request: "r", plan: plan, ran: outcomes, replans: replans)
         }
         let two =
             #"{"steps": [{"id": "a", "kind": "llm", "prompt": "."}, {"id": "b", "kind": "llm", "depends_on": ["a"], "prompt": "${a.output}"}]}"#

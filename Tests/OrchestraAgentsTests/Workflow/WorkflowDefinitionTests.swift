@@ -224,9 +224,9 @@ struct WorkflowDefinitionTests {
             ])
         #expect(
             workflow.validate(tools: tools).map(\.description) == [
-                "$.steps[2].depends_on[0]: dependency cycle: 'c' depends on itself",
                 "$.steps[1].prompt: ${c.output} names 'c', which does not run before 'b'; add 'c' to its depends_on, "
                     + "or to the depends_on of a step it depends on",
+                "$.steps[2].depends_on[0]: dependency cycle: 'c' depends on itself",
             ])
     }
 
