@@ -46,9 +46,12 @@ enum SalesTools {
         parameters: .object(properties: ["values": .array(of: .number(), minItems: 1)], required: ["values"])
     ) { arguments in
         let values = arguments["values"]?.arrayValue?.compactMap(\.numberValue) ?? []
-        let largest = values.max() ?? 1
+        // A real model chooses the values: the bars are drawn only for a positive largest one.
+        guard let largest = values.max(), largest > 0, largest.isFinite else {
+            return ["chart": .string("(no positive values to draw: \(values))")]
+        }
         let bars = values.map { value in
-            String(repeating: "█", count: max(1, Int((value / largest * 30).rounded()))) + " \(Int(value))"
+            String(repeating: "█", count: max(1, Int((max(value, 0) / largest * 30).rounded()))) + " \(Int(value))"
         }
         return ["chart": .string(bars.joined(separator: "\n"))]
     }

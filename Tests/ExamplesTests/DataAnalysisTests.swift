@@ -68,6 +68,18 @@ struct DataAnalysisTests {
         #expect(recorder.events.filter { $0.kind.name == "retrying" }.count == 2)
     }
 
+    @Test("the chart tool draws what a real model may choose: zeros and negative values included")
+    func chartValues() async throws {
+        #expect(
+            try await SalesTools.chartCreate.call(arguments: ["values": [0, 0]]) == [
+                "chart": "(no positive values to draw: [0.0, 0.0])"
+            ])
+        #expect(
+            try await SalesTools.chartCreate.call(arguments: ["values": [-3, 6]]) == [
+                "chart": "█ -3\n██████████████████████████████ 6"
+            ])
+    }
+
     @Test("a bad command line is refused with exit status 64; a workflow that does not check is named")
     func commandLine() async throws {
         #expect(await DataAnalysisCommand.run(["--year", "soon"], output: { _ in }) == 64)

@@ -89,7 +89,7 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `text` cut to `limit` characters with an ellipsis, for errors that quote what a server sent.
     static func excerpt(_ text: some StringProtocol, limit: Int = 300) -> String {
-        text.count > limit ? String(text.prefix(limit - 1)) + "…" : String(text)
+        text.count > max(limit, 1) ? String(text.prefix(max(limit, 1) - 1)) + "…" : String(text)
     }
 }
 

@@ -50,7 +50,8 @@ extension AgentPlan {
                     name.description = tool.description
                     return step(
                         "tool", "Calls \(tool.name)",
-                        ["tool": name, "input": fixed ? tool.parameters : anyObject], required: ["tool", "input"])
+                        ["tool": name, "input": fixed ? referable(tool.parameters) : anyObject],
+                        required: ["tool", "input"])
                 }
             } else {
                 [
@@ -97,6 +98,25 @@ extension AgentPlan {
         return .object(
             properties: members.merging(["kind": kindSchema]) { _, kind in kind },
             required: ["id", "kind"] + required, description: summary)
+    }
+
+    /// A tool's parameters with each argument that is not a string also allowed to be a string: a reference to an
+    /// earlier step's output, as `"${step1.output.rows}"` for an array, which the step's run replaces by the value.
+    private static func referable(_ parameters: JSONSchema) -> JSONSchema {
+        guard let properties = parameters.properties else { return parameters }
+        var referable = parameters
+        var reference = JSONSchema.string(description: "An earlier step's output, as ${step1.output}")
+        reference.minLength = 4
+        referable.properties = properties.mapValues { property in
+            guard property.types != [.string] || property.allowedValues != nil || property.constant != nil else {
+                return property
+            }
+            var either = JSONSchema()
+            either.anyOf = [property, reference]
+            either.description = property.description
+            return either
+        }
+        return referable
     }
 
     /// Whether a schema uses `$ref` anywhere.

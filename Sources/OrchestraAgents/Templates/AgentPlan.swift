@@ -29,12 +29,15 @@ public struct AgentPlan: Sendable, Hashable {
     ///   - value: The plan, as `{"steps": [...]}`.
     ///   - tools: The tools its steps may call; every other name is an error.
     ///   - maxSteps: The most steps it may have.
-    ///   - completed: The ids of steps that have already run, for a plan of the steps that remain: its steps may
-    ///     depend on them and refer to their outputs, and may not take their ids. With any, a plan may have no
-    ///     steps, meaning that nothing remains to do.
+    ///   - completed: The ids of steps that have completed, for a plan of the steps that remain: its steps may
+    ///     depend on them and refer to their outputs, and may not take their ids.
+    ///   - failed: The ids of steps that ran and failed, which its steps may not take either.
+    ///
+    ///   A plan of what remains — with steps that ran — may have no steps, meaning that nothing remains to do.
     /// - Throws: ``WorkflowError`` with every problem, each with its JSON path in the plan.
     public init(
-        _ value: JSONValue, tools: ToolRegistry, maxSteps: Int = 10, completed: Set<String> = []
+        _ value: JSONValue, tools: ToolRegistry, maxSteps: Int = 10, completed: Set<String> = [],
+        failed: Set<String> = []
     ) throws(WorkflowError) {
         guard case .object(let members) = value else {
             throw WorkflowError(diagnostics: [
@@ -50,7 +53,7 @@ public struct AgentPlan: Sendable, Hashable {
                     WorkflowDiagnostic(.missingField, at: "$", "missing 'steps': an array of steps")
                 ])
         }
-        if !completed.isEmpty, stepsValue.arrayValue?.isEmpty == true, diagnostics.isEmpty {
+        if !completed.isEmpty || !failed.isEmpty, stepsValue.arrayValue?.isEmpty == true, diagnostics.isEmpty {
             self.steps = []
             self.written = [:]
             return
@@ -69,7 +72,7 @@ public struct AgentPlan: Sendable, Hashable {
                 WorkflowDiagnostic(
                     .badValue, at: "$.steps", "the plan has \(count) steps; it may have at most \(maxSteps)"))
         }
-        var parser = WorkflowParser(tools: Set(tools.tools.map(\.name)), completed: completed)
+        var parser = WorkflowParser(tools: Set(tools.tools.map(\.name)), completed: completed, failed: failed)
         let definition = parser.definition(["name": "plan", "version": "1", "steps": stepsValue])
         diagnostics += parser.diagnostics
         for (index, step) in (definition?.steps ?? []).enumerated() {
@@ -86,7 +89,8 @@ public struct AgentPlan: Sendable, Hashable {
         self.written = written
     }
 
-    /// The plan as a workflow that runs its steps.
+    /// The plan as a workflow that runs its steps. A plan of what remains depends on steps it does not hold: run
+    /// it with their outputs, as the Reactive template does, not as a workflow of its own.
     public var workflow: WorkflowDefinition {
         WorkflowDefinition(name: "plan", version: "1", steps: steps)
     }

@@ -17,8 +17,9 @@
 /// workflow's output as text.
 ///
 /// **Which workflow.** A `fixed` choice runs the workflow named by the rule that chose it
-/// (``OrchestrationChoice/rule``), or the only workflow there is. Otherwise — no workflow, or several and no rule
-/// naming one — ``start(_:)`` throws ``OrchestratorError`` before anything runs.
+/// (``OrchestrationChoice/rule``); a choice with no rule, the only workflow there is. Otherwise — no workflow, a
+/// rule that names none, or several workflows and no rule — ``start(_:)`` throws ``OrchestratorError`` before
+/// anything runs.
 public final class Orchestrator: Sendable {
     /// What chooses the type of each request.
     public let selector: any OrchestrationSelector
@@ -37,11 +38,12 @@ public final class Orchestrator: Sendable {
     ///   - instructions: The system message of Simple's answer, and of Planner's and Reactive's.
     ///   - limits: The bounds on plans and re-plans.
     ///   - options: Every template's orchestration options.
-    /// - Throws: ``WorkflowError`` for a workflow that cannot run with `tools`.
+    ///   - answer: Answers the `input` steps of `workflows`; required when one has any.
+    /// - Throws: ``WorkflowError`` for a workflow that cannot run with `tools`, or two workflows of one name.
     public init(
         model: any ChatModel, tools: ToolRegistry = ToolRegistry(), selector: (any OrchestrationSelector)? = nil,
         workflows: [WorkflowDefinition] = [], instructions: String = "", limits: PlanLimits = PlanLimits(),
-        options: OrchestrationOptions = OrchestrationOptions()
+        options: OrchestrationOptions = OrchestrationOptions(), answer: WorkflowRunnable.Answer? = nil
     ) throws(WorkflowError) {
         self.selector = selector ?? RuleBasedSelector(tools: tools)
         simple = .simple(
@@ -49,8 +51,17 @@ public final class Orchestrator: Sendable {
         planner = .planner(model: model, tools: tools, instructions: instructions, limits: limits, options: options)
         reactive = .reactive(model: model, tools: tools, instructions: instructions, limits: limits, options: options)
         var fixed: [String: Orchestration<String, String>] = [:]
-        for workflow in workflows {
-            let runnable = try WorkflowRunnable(workflow, model: model, tools: tools, maxTokens: limits.maxTokens)
+        for (index, workflow) in workflows.enumerated() {
+            guard fixed[workflow.name] == nil else {
+                throw WorkflowError(diagnostics: [
+                    WorkflowDiagnostic(
+                        .duplicateID, at: "$.name",
+                        "workflows[\(index)] is named '\(workflow.name)', as an earlier workflow is; a fixed choice "
+                            + "names its workflow, so each needs a name of its own")
+                ])
+            }
+            let runnable = try WorkflowRunnable(
+                workflow, model: model, tools: tools, maxTokens: limits.maxTokens, answer: answer)
             let state = Runnable<String, String>(workflow.name) { request, context in
                 WorkflowScope.text(of: try await runnable.invoke(.string(request), context: context))
             }
@@ -91,8 +102,11 @@ public final class Orchestrator: Sendable {
         case .planner: return planner
         case .reactive: return reactive
         case .fixed:
-            if let name = choice.rule, let named = fixed[name] { return named }
-            if fixed.count == 1, let only = fixed.values.first { return only }
+            if let name = choice.rule {
+                if let named = fixed[name] { return named }
+            } else if fixed.count == 1, let only = fixed.values.first {
+                return only
+            }
             throw OrchestratorError(choice: choice, workflows: fixed.keys.sorted())
         }
     }
@@ -124,8 +138,8 @@ public struct OrchestratorRun: Sendable {
     public var events: RunEvents { handle.events }
 }
 
-/// A `fixed` choice with no workflow to run: the orchestrator has none, or several and the choice names none of
-/// them.
+/// A `fixed` choice with no workflow to run: the orchestrator has none, its rule names none of them, or there are
+/// several and it has no rule.
 public struct OrchestratorError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The choice.
     public var choice: OrchestrationChoice

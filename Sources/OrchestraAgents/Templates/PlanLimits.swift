@@ -13,7 +13,18 @@ public struct PlanLimits: Sendable, Hashable {
     /// outputs are cut, with a mark.
     public var outputExcerpt: Int
 
-    /// Creates limits.
+    /// What is wrong with these limits, naming the field; `nil` when they can be used.
+    var problem: String? {
+        if maxSteps < 1 { return "PlanLimits.maxSteps is \(maxSteps); it must be at least 1" }
+        if maxRepairs < 0 { return "PlanLimits.maxRepairs is \(maxRepairs); it must be 0 or more" }
+        if maxReplans < 0 { return "PlanLimits.maxReplans is \(maxReplans); it must be 0 or more" }
+        if let maxTokens, maxTokens < 1 { return "PlanLimits.maxTokens is \(maxTokens); it must be at least 1" }
+        if outputExcerpt < 1 { return "PlanLimits.outputExcerpt is \(outputExcerpt); it must be at least 1" }
+        return nil
+    }
+
+    /// Creates limits. A Planner or Reactive run with limits out of range fails at its first state with
+    /// ``OrchestrationError/Code/invalidConfiguration``, naming the field.
     public init(
         maxSteps: Int = 8, maxRepairs: Int = 2, maxReplans: Int = 3, maxTokens: Int? = nil, outputExcerpt: Int = 2_000
     ) {

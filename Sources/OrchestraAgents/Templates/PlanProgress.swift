@@ -17,21 +17,19 @@ public struct PlanProgress: Sendable, Hashable {
     var written: [String: JSONValue]
 
     /// Creates the progress of a plan: one that has not started, or — to test a `decide` closure — one whose
-    /// steps in `ran` have run, the last of them in the visit just made.
+    /// steps in `ran` have run, in the visit just made.
     ///
     /// - Parameters:
     ///   - request: The request.
     ///   - plan: The plan for it.
-    ///   - ran: Steps of the plan that ran, in the order they finished; they are no longer remaining.
-    ///   - latest: How many of the last of `ran` ran in the visit just made; all of them by default.
+    ///   - ran: Steps of the plan that ran, in the order they finished: the ``latest``, no longer remaining.
     ///   - replans: How often the plan was revised.
-    public init(request: String, plan: AgentPlan, ran: [StepOutcome] = [], latest: Int? = nil, replans: Int = 0) {
+    public init(request: String, plan: AgentPlan, ran: [StepOutcome] = [], replans: Int = 0) {
         self.request = request
         self.remaining = plan.steps
         self.written = plan.written
         self.replans = replans
         record(ran)
-        self.latest = Array(ran.suffix(latest ?? ran.count))
     }
 
     /// The outputs of the steps that completed, by id.

@@ -4,9 +4,10 @@ enum PlanStates {
     /// `Plan`: the model writes a plan for the request, checked and repaired as ``AgentPlan`` says.
     static func plan(model: any ChatModel, tools: ToolRegistry, limits: PlanLimits) -> Runnable<String, PlanProgress> {
         let writer = writer(
-            "Plan", model: model, tools: tools, limits: limits, completed: [], taken: [],
+            "Plan", model: model, tools: tools, limits: limits, completed: [], failed: [],
             prompt: { (request: String) in request })
         return Runnable<String, PlanProgress>("Plan") { request, context in
+            if let problem = limits.problem { throw context.invalidConfiguration(problem) }
             let plan = try await writer.invoke(request, context: context)
             context.emit(PlanChunk.planned(plan.steps))
             return PlanProgress(request: request, plan: plan)
@@ -54,12 +55,12 @@ enum PlanStates {
     /// problems sent back for repair.
     static func writer<Input>(
         _ name: String, model: any ChatModel, tools: ToolRegistry, limits: PlanLimits, completed: Set<String>,
-        taken: Set<String>, prompt: @escaping @Sendable (Input) -> String
+        failed: Set<String>, prompt: @escaping @Sendable (Input) -> String
     ) -> AgentRunnable<Input, AgentPlan> {
         var schema = AgentPlan.schema(
-            tools: tools, maxSteps: limits.maxSteps, ids: freeIDs(limits.maxSteps, taken: taken.union(completed)),
+            tools: tools, maxSteps: limits.maxSteps, ids: freeIDs(limits.maxSteps, taken: failed.union(completed)),
             completed: completed.sorted())
-        if !completed.isEmpty { schema.properties?["steps"]?.minItems = 0 }
+        if !completed.isEmpty || !failed.isEmpty { schema.properties?["steps"]?.minItems = 0 }
         return AgentRunnable<Input, AgentPlan>(
             name: name, model: model, instructions: PlanPrompts.planning(tools: tools, maxSteps: limits.maxSteps),
             tools: ToolRegistry(), maxTurns: limits.maxRepairs + 1, maxRepairs: limits.maxRepairs, temperature: nil,
@@ -68,7 +69,8 @@ enum PlanStates {
             let json = try StructuredOutputError.json(
                 in: AgentRunnable<Input, AgentPlan>.unfenced(text), type: "AgentPlan")
             do throws(WorkflowError) {
-                return try AgentPlan(json, tools: tools, maxSteps: limits.maxSteps, completed: completed)
+                return try AgentPlan(
+                    json, tools: tools, maxSteps: limits.maxSteps, completed: completed, failed: failed)
             } catch {
                 throw StructuredOutputError(
                     type: "AgentPlan",

@@ -89,7 +89,7 @@ enum ReactiveStates {
             }
             let writer = PlanStates.writer(
                 "Replan", model: model, tools: tools, limits: limits, completed: Set(progress.outputs.keys),
-                taken: Set(progress.outcomes.map(\.step.id)),
+                failed: Set(progress.outcomes.filter { $0.output == nil }.map(\.step.id)),
                 prompt: { (progress: PlanProgress) in
                     PlanPrompts.replanning(progress, reason: reason, excerpt: limits.outputExcerpt)
                 })

@@ -11,7 +11,8 @@ struct WorkflowExecutor: Sendable {
     /// Runs one level of steps, each once its dependencies have completed, concurrently where they allow, and
     /// returns `scope` with their outputs added.
     ///
-    /// - Parameter index: Numbers the steps' paths, as in `loop[2]/draft`, for a loop's iterations.
+    /// - Parameter index: Numbers the steps' paths, as in `loop[1]/draft`, for a loop's iterations, from 0 as
+    ///   ``Loop`` numbers them.
     /// - Throws: The first step's failure; the steps still running are cancelled.
     func run(_ steps: [WorkflowStep], in scope: WorkflowScope, context: RunContext, index: Int? = nil)
         async throws -> WorkflowScope
@@ -119,10 +120,12 @@ struct WorkflowExecutor: Sendable {
     ) async throws -> JSONValue {
         guard let last = steps.last else { return .null }
         var output = JSONValue.null
-        for iteration in 1...max(maxIterations, 1) {
+        for iteration in 0..<max(maxIterations, 1) {
             var before = scope
             before.outputs[id] = output
+            if iteration == 0 { before.unset.insert(id) }
             var after = try await run(steps, in: before, context: context, index: iteration)
+            after.unset.remove(id)
             output = after.outputs[last.id] ?? .null
             after.outputs[id] = output
             guard let until else { continue }
@@ -148,6 +151,11 @@ struct WorkflowExecutor: Sendable {
         }
     }
 
+    /// Whether `error` is a ``WorkflowRunError``, or an error of a step inside that carries one.
+    static func isRunError(_ error: any Error) -> Bool {
+        error is WorkflowRunError || (error as? OrchestrationError)?.underlying.map(isRunError) == true
+    }
+
     /// The step's runnable with its timeout around each attempt, and its retries.
     private func policies<Input, Output>(_ runnable: Runnable<Input, Output>, _ step: WorkflowStep)
         -> Runnable<Input, Output>
@@ -155,7 +163,12 @@ struct WorkflowExecutor: Sendable {
         var wrapped = runnable
         if let timeout = step.timeout { wrapped = wrapped.timeout(timeout) }
         if let retry = step.retry, retry.maxAttempts > 1 {
-            wrapped = wrapped.retry(RetryPolicy(maxAttempts: retry.maxAttempts, initialDelay: retry.initialDelay))
+            // A run error (a missing value, a condition it cannot compare) — of this step or one inside it — is in
+            // the definition or the data, not in the weather: another attempt would meet it again.
+            wrapped = wrapped.retry(
+                RetryPolicy(
+                    maxAttempts: retry.maxAttempts, initialDelay: retry.initialDelay,
+                    isRetryable: { !Self.isRunError($0) }))
         }
         return wrapped
     }

@@ -18,7 +18,7 @@ extension WorkflowParser {
     /// Checks what was read: ids, values, dependencies, cycles, references and tools, level by level.
     mutating func check(_ top: [Located], output: WorkflowTemplate?) {
         var everyID: [String: String] = [:]  // id → where it was first used
-        for id in completed { everyID[id] = Self.completedMark }
+        for id in taken { everyID[id] = Self.completedMark }
         checkIDs(top, into: &everyID)
         checkLevel(top, upstream: completed, everyID: everyID)
         let topIDs = Set(top.map(\.step.id))
@@ -193,6 +193,12 @@ extension WorkflowParser {
             guard let id = reference.step, !upstream.contains(id) else { continue }
             if id == located.step.id {
                 report(.notUpstream, path, "\(reference) refers to the step's own output")
+            } else if let there = everyID[id], located.path.hasPrefix(there + ".") {
+                report(
+                    .notUpstream, path,
+                    "\(reference) names '\(id)', which holds '\(located.step.id)': its output is not there until "
+                        + "the steps inside it have run (only a loop's steps see the loop's output, of the iteration "
+                        + "before)")
             } else if let there = everyID[id], Self.level(of: there) != Self.level(of: located.path),
                 located.path.hasPrefix(Self.level(of: there))
             {
@@ -251,7 +257,7 @@ extension WorkflowParser {
         case .string(let text): [(text, path)]
         case .array(let elements): elements.indices.flatMap { strings(in: elements[$0], at: "\(path)[\($0)]") }
         case .object(let members):
-            members.keys.sorted().flatMap { strings(in: members[$0] ?? .null, at: "\(path).\($0)") }
+            members.keys.sorted().flatMap { strings(in: members[$0] ?? .null, at: JSONPath.appending($0, to: path)) }
         default: []
         }
     }

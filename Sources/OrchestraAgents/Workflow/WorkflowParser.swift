@@ -10,11 +10,14 @@ struct WorkflowParser {
     /// The ids of steps that have already run, for the rest of a plan: top-level steps may depend on them and
     /// refer to their outputs, and may not take their ids.
     let completed: Set<String>
+    /// The ids of steps that have run, completed or failed, which no step may take.
+    let taken: Set<String>
     private(set) var diagnostics: [WorkflowDiagnostic] = []
 
-    init(tools: Set<String>?, completed: Set<String> = []) {
+    init(tools: Set<String>?, completed: Set<String> = [], failed: Set<String> = []) {
         self.tools = tools
         self.completed = completed
+        self.taken = completed.union(failed)
     }
 
     /// A step with where it was written, and its own steps likewise.
@@ -197,7 +200,7 @@ struct WorkflowParser {
         }
         for key in members.keys.sorted() where !allowed.contains(key) {
             let near = allowed.filter { Self.distance(key, $0) <= 2 }.sorted().first.map { "; did you mean '\($0)'?" }
-            report(.unknownField, "\(path).\(key)", "unknown field '\(key)'\(near ?? "")")
+            report(.unknownField, JSONPath.appending(key, to: path), "unknown field '\(key)'\(near ?? "")")
         }
         return members
     }

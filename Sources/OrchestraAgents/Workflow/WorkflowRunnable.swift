@@ -11,7 +11,7 @@ public import Orchestra
 ///
 /// The input is the workflow's `${input}`; the output is its `output` template's value, or the output of its
 /// last top-level step. A run's events and record show each step under the workflow's state, as
-/// `data-analysis/visualize/chart`, and a loop's iterations numbered, as `refine[2]/draft`.
+/// `data-analysis/visualize/chart`, and a loop's iterations numbered from 0, as `refine[1]/draft` for the second.
 ///
 /// **What each step returns.** An `llm` step, the model's text — or, with an `output_schema`, the JSON it
 /// answered, checked against the schema (an answer that breaks it is sent back for repair, as
@@ -56,7 +56,7 @@ public final class WorkflowRunnable: Runnable<JSONValue, JSONValue>, @unchecked 
                     "an input step waits for a person's answer; pass `answer:` to say who answers it")
             }
         }
-        guard diagnostics.isEmpty else { throw WorkflowError(diagnostics: diagnostics) }
+        guard diagnostics.isEmpty else { throw WorkflowError(diagnostics: WorkflowDiagnostic.inOrder(diagnostics)) }
         self.definition = definition
         executor = WorkflowExecutor(model: model, tools: tools, answer: answer, maxTokens: maxTokens)
         super.init(name: name ?? definition.name)

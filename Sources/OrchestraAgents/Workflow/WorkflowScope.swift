@@ -5,6 +5,8 @@ import Foundation
 struct WorkflowScope: Sendable {
     var input: JSONValue
     var outputs: [String: JSONValue] = [:]
+    /// Loops in their first iteration: `${loop.output}`, and any path into it, is `null` there.
+    var unset: Set<String> = []
 
     /// The value `reference` names, or why there is none.
     func lookup(_ reference: WorkflowReference) -> Result<JSONValue, Missing> {
@@ -15,6 +17,7 @@ struct WorkflowScope: Sendable {
             value = input
             reached = "the workflow's input"
         case .step(let id):
+            if unset.contains(id) { return .success(.null) }
             guard let output = outputs[id] else { return .failure(Missing(problem: "'\(id)' has not run")) }
             value = output
             reached = "the output of '\(id)'"
@@ -119,7 +122,7 @@ struct WorkflowScope: Sendable {
             if condition.value.parts.count == 1, case .reference(let reference) = condition.value.parts[0] {
                 there = (try? lookup(reference).get()).map { !$0.isNull } ?? false
             } else {
-                there = !(try text(condition.value, for: step)).isEmpty
+                there = (try? text(condition.value, for: step)).map { !$0.isEmpty } ?? false
             }
             return there == expected
         }
@@ -155,9 +158,11 @@ struct WorkflowScope: Sendable {
             "\(condition.value) is \(value.typeName) \(Self.excerpt(value)), not a number to compare")
     }
 
-    /// Equal as JSON — or, for text such as a model's answer, equal to a number or `true`/`false` it reads as.
+    /// Equal as JSON — or, for text such as a model's answer, equal to a number or `true`/`false` it reads as,
+    /// whichever side the text is on.
     private static func equal(_ value: JSONValue, _ expected: JSONValue) -> Bool {
         if value == expected { return true }
+        if case .string = expected, value.stringValue == nil { return equal(expected, value) }
         guard case .string(let text) = value else { return false }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         switch expected {

@@ -99,7 +99,21 @@ struct AgentPlanTests {
         let kinds = try #require(steps.items?.anyOf)
         #expect(kinds.count == 2)
         #expect(kinds[1].properties?["tool"]?.constant == "search")
-        #expect(kinds[1].properties?["input"] == tools["search"]?.parameters)
+        // The tool's parameters, with a reference to an earlier step's output allowed for the integer.
+        let input = try #require(kinds[1].properties?["input"])
+        #expect(input.required == ["query"])
+        #expect(input.properties?["query"] == JSONSchema.string())
+        #expect(input.properties?["limit"]?.anyOf?.first == JSONSchema.integer())
+        #expect(
+            schema.accepts(
+                try JSONValue(
+                    json:
+                        #"{"steps": [{"id": "s", "kind": "tool", "tool": "search", "input": {"query": "q", "limit": "${t.output}"}}]}"#
+                )))
+        #expect(
+            !schema.accepts(
+                try JSONValue(
+                    json: #"{"steps": [{"id": "s", "kind": "tool", "tool": "search", "input": {"limit": 3}}]}"#)))
         let plan = try JSONValue(json: #"{"steps": [\#(Self.search), {"id": "t", "kind": "llm", "prompt": "."}]}"#)
         #expect(schema.validate(plan) == [])
         #expect(

@@ -1,8 +1,9 @@
 import Foundation
-import OrchestraAgents
 import OrchestraTesting
 import Synchronization
 import Testing
+
+@testable import OrchestraAgents
 
 @Suite("The Fixed template: running a workflow")
 struct FixedTemplateTests {
@@ -136,6 +137,22 @@ struct FixedTemplateTests {
         #expect(error.state == "w/a")
     }
 
+    @Test("a run error is never retried, not even inside a step whose retry would run its steps again")
+    func runErrorsAreNotRetried() async throws {
+        let workflow = try Self.definition(
+            #"""
+            [{"id": "p", "kind": "parallel", "retry": {"max_attempts": 3, "initial_delay": 0},
+              "steps": [{"id": "a", "kind": "llm", "prompt": "${input.missing}"}]}]
+            """#)
+        let (result, recorder) = try await Self.run(workflow, [:])
+        guard case .failure(let error) = result else {
+            Issue.record("a missing value was answered")
+            return
+        }
+        #expect(WorkflowExecutor.isRunError(error))
+        #expect(Self.paths(recorder, "retrying").isEmpty)
+    }
+
     @Test("a branch runs the side its condition picks, and returns that side's last output")
     func branch() async throws {
         let bench = ToolBench()
@@ -183,7 +200,18 @@ struct FixedTemplateTests {
         let (result, recorder) = try await Self.run(workflow, "draft", model: model)
         #expect(try result.get() == "draftdraft+ DONE")
         #expect(model.requests.map(lastUserText) == ["draft", "draftdraft+"])
-        #expect(Self.paths(recorder, "stateCompleted").prefix(2) == ["w/refine[1]/draft", "w/refine[2]/draft"])
+        #expect(Self.paths(recorder, "stateCompleted").prefix(2) == ["w/refine[0]/draft", "w/refine[1]/draft"])
+
+        // In the first iteration the loop's output, and any path into it, is null: it writes as nothing.
+        let paths = try Self.definition(
+            #"""
+            [{"id": "refine", "kind": "loop", "max_iterations": 2,
+              "steps": [{"id": "draft", "kind": "llm", "prompt": "[${refine.output.text}]",
+                         "output_schema": {"type": "object", "properties": {"text": {"type": "string"}}}}]}]
+            """#)
+        let echo = ScriptedModel { request in .json(["text": .string(lastUserText(request) + "!")]) }
+        let (echoed, _) = try await Self.run(paths, model: echo)
+        #expect(try echoed.get() == ["text": "[[]!]!"])
 
         let bounded = try Self.definition(
             #"""

@@ -93,6 +93,17 @@ struct OrchestratorTests {
         #expect(model.requests.isEmpty)
     }
 
+    @Test("a rule that names no workflow is an error even with one workflow; two workflows may not share a name")
+    func namedWorkflows() async throws {
+        let tools = try Self.tools(ToolBench())
+        let one = try Orchestrator(
+            model: planningModel([]), tools: tools, selector: try Self.selector(tools), workflows: [Self.report])
+        await #expect(throws: OrchestratorError.self) { try await one.run("Make the inventory report") }
+        #expect(throws: WorkflowError.self) {
+            _ = try Orchestrator(model: planningModel([]), tools: tools, workflows: [Self.report, Self.report])
+        }
+    }
+
     @Test("a workflow that cannot run with the tools is refused when the orchestrator is made")
     func invalidWorkflow() throws {
         let broken = WorkflowDefinition(

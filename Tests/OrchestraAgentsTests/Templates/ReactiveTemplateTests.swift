@@ -176,3 +176,43 @@ struct ReactiveTemplateTests {
         }
     }
 }
+
+@Suite("Planner and Reactive bounds")
+struct PlanBoundsTests {
+    @Test("a re-plan after the first step failed may answer that nothing remains, and the run answers")
+    func emptyReplan() async throws {
+        let bench = ToolBench()
+        let model = planningModel([
+            #"{"steps": [{"id": "step1", "kind": "tool", "tool": "fetch", "input": {}}]}"#, #"{"steps": []}"#,
+        ])
+        let reactive = Orchestration.reactive(model: model, tools: try ReactiveTemplateTests.tools(bench))
+        let answer = try await reactive.run("x")
+        #expect(answer.contains("- step1 (tool fetch) failed: the mirror is unreachable"))
+        // The re-plan's schema offered ids past the failed step's, and allowed no steps.
+        guard case .jsonSchema(_, let schema)? = planRequests(model).last?.responseFormat else {
+            Issue.record("no re-plan request")
+            return
+        }
+        #expect(schema.properties?["steps"]?.minItems == 0)
+        #expect(schema.properties?["steps"]?.items?.anyOf?.first?.properties?["id"]?.allowedValues?.first == "step2")
+    }
+
+    @Test("limits out of range fail the run at its first state, naming the field")
+    func badLimits() async throws {
+        let model = planningModel([])
+        for (limits, problem) in [
+            (PlanLimits(maxSteps: 0), "PlanLimits.maxSteps is 0; it must be at least 1"),
+            (PlanLimits(maxRepairs: -1), "PlanLimits.maxRepairs is -1; it must be 0 or more"),
+            (PlanLimits(outputExcerpt: 0), "PlanLimits.outputExcerpt is 0; it must be at least 1"),
+        ] {
+            do {
+                _ = try await Orchestration.planner(model: model, tools: ToolRegistry(), limits: limits).run("x")
+                Issue.record("ran with \(limits)")
+            } catch {
+                #expect(error.code == .invalidConfiguration)
+                #expect(error.message == problem)
+            }
+        }
+        #expect(model.requests.isEmpty)
+    }
+}

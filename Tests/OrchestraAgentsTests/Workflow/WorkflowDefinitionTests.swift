@@ -5,9 +5,11 @@ import Testing
 @Suite("Workflow definitions")
 struct WorkflowDefinitionTests {
     /// The tools `tool` steps may call; a registry that cannot be made fails the test that asks for it.
-    static func tools() throws -> ToolRegistry {
+    static func tools(
+        _ names: [String] = ["database_query", "chart_create", "report_generate", "search"]
+    ) throws -> ToolRegistry {
         try ToolRegistry(
-            ["database_query", "chart_create", "report_generate", "search"].map { name in
+            names.map { name in
                 FunctionTool(
                     name: name, description: name, parameters: .object(properties: [:], additionalProperties: nil)
                 ) {
@@ -195,6 +197,18 @@ struct WorkflowDefinitionTests {
                     + "to the depends_on of a step it depends on"
             ),
             (
+                "${a.output} and", "${after.output} and", "$.steps[1].steps[0].prompt",
+                "${after.output} names 'after', which does not run before 'draft'; add 'after' to its depends_on, or "
+                    + "to the depends_on of a step it depends on"
+            ),
+            (
+                #"{"id": "deep", "kind": "llm", "prompt": "x"}"#,
+                #"{"id": "deep", "kind": "llm", "prompt": "${after.output}"}"#,
+                "$.steps[1].steps[1].steps[0].prompt",
+                "${after.output} names 'after', which holds 'deep': its output is not there until the steps inside it "
+                    + "have run (only a loop's steps see the loop's output, of the iteration before)"
+            ),
+            (
                 "${a.output} and", "${later.output} and", "$.steps[1].steps[0].prompt",
                 "${later.output} names 'later', which does not run before the step that holds 'draft'; add 'later' "
                     + "to the depends_on of that step"
@@ -207,6 +221,23 @@ struct WorkflowDefinitionTests {
             } catch {
                 #expect(error.diagnostics.map(\.description) == ["\(path): \(message)"])
             }
+        }
+    }
+
+    @Test("the broken definition in Docs/Templates.md gets the diagnostics the page shows, in order")
+    func documentedDiagnostics() throws {
+        let page = try String(contentsOf: Self.root.appendingPathComponent("Docs/Templates.md"), encoding: .utf8)
+        let section = try #require(page.components(separatedBy: "### Checked before it runs").dropFirst().first)
+        let blocks = section.components(separatedBy: "```")
+        // blocks[1] is "json\n{…}\n", blocks[3] is "text\nthe workflow definition has …\n".
+        let json = String(try #require(blocks.dropFirst().first).dropFirst("json\n".count))
+        let shown = String(try #require(blocks.dropFirst(3).first).dropFirst("text\n".count))
+        do {
+            _ = try WorkflowDefinition(
+                json: Data(json.utf8), tools: try Self.tools(["chart_create", "database_query", "report_generate"]))
+            Issue.record("the page's broken definition was accepted")
+        } catch {
+            #expect("\(error)\n" == shown)
         }
     }
 
@@ -264,6 +295,7 @@ struct WorkflowDefinitionTests {
             ("OrchestrationType.schema.json", OrchestrationType.schema),
             ("FixedWorkflow.schema.json", WorkflowDefinition.schema),
             ("AgentPlan.schema.json", AgentPlan.schema()),
+            ("SelectionRules.schema.json", RuleBasedSelector.schema),
         ])
     func schemaFiles(file: String, schema: JSONSchema) throws {
         let encoder = JSONEncoder()
