@@ -2,7 +2,7 @@
 ///
 /// Reading checks the shape — members, types, names of types and intents — and each rule's values as it goes;
 /// rules made in code go through the same checks of values, with paths as if they had been read from JSON.
-struct SelectionRulesParser {
+struct SelectionRulesParser: JSONMemberReader {
     private(set) var diagnostics: [SelectionRulesDiagnostic] = []
     /// Each name, with where it was first used.
     private var names: [String: String] = [:]
@@ -140,38 +140,15 @@ struct SelectionRulesParser {
 
     // MARK: Members
 
-    private mutating func object(_ value: JSONValue, at path: String, allowed: [String]) -> [String: JSONValue]? {
-        guard let members = value.objectValue else {
-            report(.wrongType, path, "expected an object, not \(value.typeName)")
-            return nil
-        }
-        for key in members.keys.sorted() where !allowed.contains(key) {
-            let near = allowed.filter { WorkflowParser.distance(key, $0) <= 2 }.sorted().first
-            report(
-                .unknownField, "\(path).\(key)",
-                "unknown field '\(key)'" + (near.map { "; did you mean '\($0)'?" } ?? ""))
-        }
-        return members
-    }
-
-    /// The member `key`, read by `read`; a missing member is reported when `required`, one of another type always.
-    private mutating func member<Value>(
-        _ members: [String: JSONValue], _ key: String, at path: String, required: Bool, _ expected: String,
-        _ read: (JSONValue) -> Value?
-    ) -> Value? {
-        guard let value = members[key] else {
-            if required { report(.missingField, path, "missing '\(key)': \(expected)") }
-            return nil
-        }
-        guard let read = read(value) else {
-            let found = value.numberValue != nil ? value.description : value.typeName
-            report(.wrongType, "\(path).\(key)", "'\(key)' must be \(expected), not \(found)")
-            return nil
-        }
-        return read
-    }
-
     private mutating func report(_ code: SelectionRulesDiagnostic.Code, _ path: String, _ message: String) {
         diagnostics.append(SelectionRulesDiagnostic(code, at: path, message))
+    }
+
+    mutating func reportMember(_ problem: JSONMemberProblem, _ path: String, _ message: String) {
+        switch problem {
+        case .wrongType: report(SelectionRulesDiagnostic.Code.wrongType, path, message)
+        case .missingField: report(SelectionRulesDiagnostic.Code.missingField, path, message)
+        case .unknownField: report(SelectionRulesDiagnostic.Code.unknownField, path, message)
+        }
     }
 }

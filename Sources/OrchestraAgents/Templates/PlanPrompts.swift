@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the Planner and Reactive templates tell the model.
 enum PlanPrompts {
     /// The system message of the planning call: the format, and the tools with their parameters.
@@ -58,7 +60,13 @@ enum PlanPrompts {
         }.joined(separator: "\n")
     }
 
+    /// The schema as compact JSON. Encoding a schema fails only on a number JSON cannot hold, which is written as
+    /// text here, so the prompt always shows the whole schema.
     private static func schemaText(_ schema: JSONSchema) -> String {
-        (try? JSONValue(encoding: schema))?.description ?? "an object"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return (try? encoder.encode(schema)).map { String(decoding: $0, as: UTF8.self) } ?? "\(schema)"
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Reading checks the shape — members, types, kinds, templates — and keeps every step it could read, with its
 /// path; checking then judges what was read: ids, values, dependencies, cycles, references and tools. A
 /// definition made in code goes through the checking half only, with paths from its structure.
-struct WorkflowParser {
+struct WorkflowParser: JSONMemberReader {
     let tools: Set<String>?
     /// The ids of steps that have already run, for the rest of a plan: top-level steps may depend on them and
     /// refer to their outputs, and may not take their ids.
@@ -57,7 +57,7 @@ struct WorkflowParser {
         -> [Located]
     {
         guard let value = members[key] else {
-            if required { report(.missingField, path, "missing '\(key)': an array of steps") }
+            if required { reportMember(.missingField, path, "missing '\(key)': an array of steps") }
             return []
         }
         guard let elements = value.arrayValue else {
@@ -193,39 +193,10 @@ struct WorkflowParser {
 
     // MARK: Members
 
-    private mutating func object(_ value: JSONValue, at path: String, allowed: [String]) -> [String: JSONValue]? {
-        guard let members = value.objectValue else {
-            report(.wrongType, path, "expected an object, not \(value.typeName)")
-            return nil
-        }
-        for key in members.keys.sorted() where !allowed.contains(key) {
-            let near = allowed.filter { Self.distance(key, $0) <= 2 }.sorted().first.map { "; did you mean '\($0)'?" }
-            report(.unknownField, JSONPath.appending(key, to: path), "unknown field '\(key)'\(near ?? "")")
-        }
-        return members
-    }
-
     private mutating func string(_ members: [String: JSONValue], _ key: String, at path: String, required: Bool)
         -> String?
     {
         member(members, key, at: path, required: required, "a string", \.stringValue)
-    }
-
-    /// The member `key`, read by `read`; a missing member is reported when `required`, one of another type always.
-    private mutating func member<Value>(
-        _ members: [String: JSONValue], _ key: String, at path: String, required: Bool, _ expected: String,
-        _ read: (JSONValue) -> Value?
-    ) -> Value? {
-        guard let value = members[key] else {
-            if required { report(.missingField, path, "missing '\(key)': \(expected)") }
-            return nil
-        }
-        guard let read = read(value) else {
-            let found = value.numberValue != nil ? value.description : value.typeName
-            report(.wrongType, "\(path).\(key)", "'\(key)' must be \(expected), not \(found)")
-            return nil
-        }
-        return read
     }
 
     private mutating func template(_ members: [String: JSONValue], _ key: String, at path: String, required: Bool)
@@ -271,19 +242,12 @@ struct WorkflowParser {
         diagnostics.append(WorkflowDiagnostic(code, at: path, message))
     }
 
-    /// The edit distance between two short strings, for "did you mean".
-    static func distance(_ a: String, _ b: String) -> Int {
-        let (a, b) = (Array(a), Array(b))
-        var row = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
-            }
+    mutating func reportMember(_ problem: JSONMemberProblem, _ path: String, _ message: String) {
+        switch problem {
+        case .wrongType: report(WorkflowDiagnostic.Code.wrongType, path, message)
+        case .missingField: report(WorkflowDiagnostic.Code.missingField, path, message)
+        case .unknownField: report(WorkflowDiagnostic.Code.unknownField, path, message)
         }
-        return row[b.count]
     }
+
 }

@@ -46,7 +46,10 @@ struct PlannerLLMTests {
         switch result {
         case .success(let answer):
             let planned = try #require(recorder.events.compactMap { $0.chunk(as: PlanChunk.self) }.first)
-            guard case .planned(let steps) = planned else { return }
+            guard case .planned(let steps) = planned else {
+                Issue.record("the first plan chunk is not the plan: \(planned)")
+                return
+            }
             #expect(!steps.isEmpty)
             // Each tool step of the plan ran, with arguments the tool's schema accepts.
             let toolSteps = steps.filter { if case .tool = $0.kind { true } else { false } }

@@ -76,7 +76,10 @@ struct PlannerTemplateTests {
         #expect(bench.made.count == 2)
         // The request asked for a plan with the schema built from the tools, and listed them.
         let request = try #require(planRequests(model).first)
-        guard case .jsonSchema(_, let schema) = request.responseFormat else { return }
+        guard case .jsonSchema(_, let schema) = request.responseFormat else {
+            Issue.record("the plan request did not ask for the plan's schema: \(request.responseFormat)")
+            return
+        }
         let kinds = schema.properties?["steps"]?.items?.anyOf?.compactMap { $0.properties?["tool"]?.constant }
         #expect(kinds == ["calculator", "web_search"] || kinds == ["web_search", "calculator"])
         #expect(request.messages.first?.content?.contains("- web_search: The web_search tool. Input: ") == true)
