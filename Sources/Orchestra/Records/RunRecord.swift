@@ -36,6 +36,9 @@ public struct RunRecord: Sendable, Codable, Hashable {
         case failed
         /// Ended by cancellation.
         case cancelled
+        /// Waiting for an answer at an ``AwaitInput`` state; ``Orchestration/resume(_:answering:with:)``
+        /// continues it.
+        case suspended
     }
 
     /// One executed state.
