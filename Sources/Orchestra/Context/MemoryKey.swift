@@ -25,11 +25,26 @@ public struct MemoryKey<Value: Sendable>: Hashable, Sendable, CustomStringConver
     /// The name and the value type, as in `sources: Array<String>`.
     public var description: String { "\(name): \(Value.self)" }
 
-    var slot: MemorySlot { MemorySlot(name: name, type: ObjectIdentifier(Value.self)) }
+    var slot: MemorySlot { MemorySlot(name: name, valueType: Value.self) }
 }
 
 /// A key's identity inside the memory's dictionary: its name and its value type.
 struct MemorySlot: Hashable, Sendable {
     var name: String
-    var type: ObjectIdentifier
+    /// The value type, for a checkpoint to name; compared by identity.
+    let valueType: Any.Type
+
+    init(name: String, valueType: Any.Type) {
+        self.name = name
+        self.valueType = valueType
+    }
+
+    static func == (lhs: MemorySlot, rhs: MemorySlot) -> Bool {
+        lhs.name == rhs.name && ObjectIdentifier(lhs.valueType) == ObjectIdentifier(rhs.valueType)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(ObjectIdentifier(valueType))
+    }
 }

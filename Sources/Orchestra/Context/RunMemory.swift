@@ -16,6 +16,32 @@ public final class RunMemory: Sendable {
         /// Bumped by every write, so that ``RunMemory/update(_:default:_:)`` can tell whether its
         /// read is still current.
         var version = 0
+        /// Values a resumed run's checkpoint held that no key has read yet, by key name. Only a key knows its
+        /// value's type, so each is decoded when a key of its name and type first reads it.
+        var saved: [String: [Checkpoint.MemoryEntry]] = [:]
+        /// The first saved value that did not decode; the run fails with it once the state that read it ends.
+        var restoreFailure: CheckpointError?
+        /// The last checkpoint's entries and the version they were taken at, reused while nothing is written.
+        var snapshot: (version: Int, entries: [Checkpoint.MemoryEntry])?
+
+        /// The value under `key`, decoding a saved one on its first read.
+        mutating func value<Value>(for key: MemoryKey<Value>) -> (any Sendable)? {
+            let slot = key.slot
+            if let value = values[slot] { return value }
+            guard !saved.isEmpty, var entries = saved[key.name] else { return nil }
+            let type = String(reflecting: Value.self)
+            guard let index = entries.firstIndex(where: { $0.type == type }) else { return nil }
+            let entry = entries.remove(at: index)
+            saved[key.name] = entries.isEmpty ? nil : entries
+            do {
+                let value: Value = try entry.value.decoded(location: "memory key '\(key.name)' (\(type))")
+                values[slot] = value
+                return value
+            } catch {
+                if restoreFailure == nil { restoreFailure = error }
+                return nil
+            }
+        }
     }
 
     private let storage = Mutex(Storage())
@@ -23,9 +49,17 @@ public final class RunMemory: Sendable {
     /// Creates an empty memory.
     public init() {}
 
+    /// A memory holding a checkpoint's values, decoded as keys read them.
+    init(restoring entries: [Checkpoint.MemoryEntry]) {
+        storage.withLock { storage in
+            for entry in entries { storage.saved[entry.name, default: []].append(entry) }
+            storage.snapshot = (0, entries)
+        }
+    }
+
     /// The value stored under `key`, or `nil`; setting `nil` removes it.
     public subscript<Value>(key: MemoryKey<Value>) -> Value? {
-        get { storage.withLock { $0.values[key.slot] } as? Value }
+        get { storage.withLock { $0.value(for: key) } as? Value }
         set {
             storage.withLock {
                 $0.values[key.slot] = newValue
@@ -62,7 +96,7 @@ public final class RunMemory: Sendable {
         _ body: (inout Value) throws -> Result
     ) rethrows -> Result {
         while true {
-            let (version, current) = storage.withLock { ($0.version, $0.values[key.slot]) }
+            let (version, current) = storage.withLock { ($0.version, $0.value(for: key)) }
             var value = current as? Value ?? defaultValue
             let result = try body(&value)
             let stored = storage.withLock { [value] storage in
@@ -77,6 +111,39 @@ public final class RunMemory: Sendable {
 
     /// The names of the keys that currently hold a value, sorted.
     public var keyNames: [String] {
-        storage.withLock { $0.values.keys.map(\.name) }.sorted()
+        storage.withLock { $0.values.keys.map(\.name) + $0.saved.keys }.sorted()
+    }
+
+    /// The memory's values for a checkpoint, sorted by name: those written, and those restored and not read yet.
+    ///
+    /// - Throws: ``CheckpointError`` naming the first key whose value is not `Codable`.
+    func checkpointEntries() throws(CheckpointError) -> [Checkpoint.MemoryEntry] {
+        let (version, values, saved, cached) = storage.withLock { ($0.version, $0.values, $0.saved, $0.snapshot) }
+        if let cached, cached.version == version { return cached.entries }
+        var entries: [Checkpoint.MemoryEntry] = []
+        entries.reserveCapacity(values.count)
+        for (slot, value) in values {
+            let type = String(reflecting: slot.valueType)
+            entries.append(
+                .init(
+                    name: slot.name, type: type,
+                    value: try CheckpointValue(value, location: "memory key '\(slot.name)' (\(type))")
+                )
+            )
+        }
+        for list in saved.values { entries.append(contentsOf: list) }
+        entries.sort { ($0.name, $0.type) < ($1.name, $1.type) }
+        storage.withLock { storage in
+            if storage.version == version { storage.snapshot = (version, entries) }
+        }
+        return entries
+    }
+
+    /// The first saved value that failed to decode since the last call.
+    func takeRestoreFailure() -> CheckpointError? {
+        storage.withLock { storage in
+            defer { storage.restoreFailure = nil }
+            return storage.restoreFailure
+        }
     }
 }

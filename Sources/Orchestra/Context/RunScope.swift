@@ -42,9 +42,22 @@ final class RunScope: Sendable {
     private let tokens = Mutex<[Int: TokenUsage]>([:])
     private let hasTokens = Atomic(false)
     /// Made on first use: most runs never touch their memory.
-    private let lazyMemory = Mutex<RunMemory?>(nil)
+    private let lazyMemory: Mutex<RunMemory?>
+    /// The answer a suspended run was resumed with, for the ``AwaitInput`` waiting at its step.
+    let resumedAnswer: ResumedAnswer?
 
-    init(runID: RunID, clock: RunClock, hub: EventHub, log: RunEventLog?, stepLimit: Int, records: Bool) {
+    /// An answer for the ``AwaitInput`` state a resumed run continues with.
+    struct ResumedAnswer: Sendable {
+        var step: Int
+        var value: any Sendable
+    }
+
+    init(
+        runID: RunID, clock: RunClock, hub: EventHub, log: RunEventLog?, stepLimit: Int, records: Bool,
+        memory: RunMemory? = nil, answer: ResumedAnswer? = nil
+    ) {
+        lazyMemory = Mutex(memory)
+        resumedAnswer = answer
         self.runID = runID
         self.clock = clock
         self.hub = hub
@@ -63,6 +76,16 @@ final class RunScope: Sendable {
             memory = made
             return made
         }
+    }
+
+    /// The memory, if a state has used it (or the run was resumed with one); `nil` costs no allocation.
+    var memoryIfMade: RunMemory? { lazyMemory.withLock { $0 } }
+
+    /// The answer for the ``AwaitInput`` running in `context`: the resumed run's, when it runs at the step the run
+    /// waited at.
+    func answer(for context: RunContext) -> (any Sendable)? {
+        guard let resumedAnswer, resumedAnswer.step == context.step, context.parentNode == nil else { return nil }
+        return resumedAnswer.value
     }
 
     /// Whether the run's task has been cancelled; valid inside the engine's cancellation handler.

@@ -32,6 +32,11 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
             case circuitOpen = "circuit open"
             case rejected = "rejected"
             case internalInconsistency = "internal inconsistency"
+            case suspended = "suspended"
+            case checkpointFailed = "checkpoint failed"
+            case runNotFound = "run not found"
+            case notResumable = "not resumable"
+            case notAwaitingInput = "not awaiting input"
         }
 
         private let value: Value
@@ -69,6 +74,21 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
         public static let rejected = Code(.rejected)
         /// Orchestra broke one of its own invariants; please report it.
         public static let internalInconsistency = Code(.internalInconsistency)
+        /// The run reached an ``AwaitInput`` state and is waiting for an answer: not a failure, but `run(_:)`
+        /// has no output to return. ``OrchestrationError/suspension`` says where it waits; read outcomes with
+        /// ``RunHandle/outcome`` instead, and continue with ``Orchestration/resume(_:answering:with:)``.
+        public static let suspended = Code(.suspended)
+        /// The ``OrchestrationOptions/checkpoints`` store could not save or read a checkpoint, or a saved value
+        /// could not be read back; ``OrchestrationError/underlying`` is the store's error, usually a
+        /// ``CheckpointError``. The run's last saved checkpoint is intact.
+        public static let checkpointFailed = Code(.checkpointFailed)
+        /// ``Orchestration/resume(_:)`` was asked for a run the checkpoint store does not hold.
+        public static let runNotFound = Code(.runNotFound)
+        /// A run cannot be resumed: the orchestration has no checkpoint store, the run is running in this
+        /// process, or its checkpoint names a state this machine does not have.
+        public static let notResumable = Code(.notResumable)
+        /// ``Orchestration/resume(_:answering:with:)`` was called for a run that is not waiting at that state.
+        public static let notAwaitingInput = Code(.notAwaitingInput)
 
         /// The code in words, as in `dead end`.
         public var description: String { value.rawValue }
@@ -81,14 +101,19 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
         let runID: RunID?
         let underlying: (any Error)?
         let message: String
+        let suspension: Suspension?
 
-        init(code: Code, state: String?, step: Int?, runID: RunID?, underlying: (any Error)?, message: String) {
+        init(
+            code: Code, state: String?, step: Int?, runID: RunID?, underlying: (any Error)?, message: String,
+            suspension: Suspension?
+        ) {
             self.code = code
             self.state = state
             self.step = step
             self.runID = runID
             self.underlying = underlying
             self.message = message
+            self.suspension = suspension
         }
     }
 
@@ -112,7 +137,21 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
         underlying: (any Error)? = nil,
         message: String
     ) {
-        storage = Storage(code: code, state: state, step: step, runID: runID, underlying: underlying, message: message)
+        storage = Storage(
+            code: code, state: state, step: step, runID: runID, underlying: underlying, message: message,
+            suspension: nil
+        )
+    }
+
+    /// The error `run(_:)` throws for a run that suspended.
+    init(suspended suspension: Suspension) {
+        storage = Storage(
+            code: .suspended, state: suspension.state, step: suspension.step, runID: suspension.runID,
+            underlying: nil,
+            message: "the run is waiting for an answer at state '\(suspension.state)' (step \(suspension.step)); "
+                + "read it with start(_:).outcome, and continue it with resume(_:answering:with:)",
+            suspension: suspension
+        )
     }
 
     /// The kind of failure.
@@ -128,6 +167,8 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
     public var underlying: (any Error)? { storage.underlying }
     /// What happened and what to do, in a sentence.
     public var message: String { storage.message }
+    /// Where the run waits, when the code is ``Code/suspended``.
+    public var suspension: Suspension? { storage.suspension }
 
     /// The code and the message, as in `dead end: state 'Plan' produced no transition …`.
     public var description: String { "\(code): \(message)" }
@@ -136,6 +177,7 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
     /// cancellation, the step limit, a broken invariant. Such errors are never collected or retried.
     var stopsTheRun: Bool {
         code == .cancelled || code == .stepLimitReached || code == .internalInconsistency
+            || code == .checkpointFailed
     }
 
     /// Whether this error, from one of several children running at once, is the cause to report rather

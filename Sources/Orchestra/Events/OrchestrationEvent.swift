@@ -72,6 +72,12 @@ public struct OrchestrationEvent: Sendable {
         indirect case runFailed(OrchestrationError, RunRecord)
         /// The run was cancelled; the record holds everything done before it.
         indirect case runCancelled(RunRecord)
+        /// The run is waiting for an answer at an ``AwaitInput`` state, with its record so far; its last event
+        /// until ``Orchestration/resume(_:answering:with:)`` continues it.
+        indirect case runSuspended(Suspension, RunRecord)
+        /// A run continues from its checkpoint (``Orchestration/resume(_:)``): the first event of the resumed
+        /// part, at the step and state it continues with.
+        case runResumed
     }
 
     init(run: RunID, step: Int, state: String, timestamp: Duration, kind: Kind, parent: PathNode? = nil) {
@@ -102,10 +108,10 @@ public struct OrchestrationEvent: Sendable {
         return nil
     }
 
-    /// Whether this event ends its run (completed, failed or cancelled).
+    /// Whether this event ends its run (completed, failed, cancelled or suspended).
     public var isTerminal: Bool {
         switch kind {
-        case .runCompleted, .runFailed, .runCancelled: true
+        case .runCompleted, .runFailed, .runCancelled, .runSuspended: true
         default: false
         }
     }
@@ -113,7 +119,9 @@ public struct OrchestrationEvent: Sendable {
     /// The run's record, on the event that ends the run.
     public var record: RunRecord? {
         switch kind {
-        case .runCompleted(let record), .runFailed(_, let record), .runCancelled(let record): record
+        case .runCompleted(let record), .runFailed(_, let record), .runCancelled(let record),
+            .runSuspended(_, let record):
+            record
         default: nil
         }
     }
@@ -144,6 +152,8 @@ extension OrchestrationEvent: CustomStringConvertible {
         case .runCompleted: return "\(prefix) run completed"
         case .runFailed(let error, _): return "\(prefix) run failed: \(error.message)"
         case .runCancelled: return "\(prefix) run cancelled"
+        case .runSuspended: return "\(prefix) run suspended, waiting for an answer"
+        case .runResumed: return "\(prefix) run resumed"
         }
     }
 }
@@ -168,6 +178,8 @@ extension OrchestrationEvent.Kind {
         case .runCompleted: "runCompleted"
         case .runFailed: "runFailed"
         case .runCancelled: "runCancelled"
+        case .runSuspended: "runSuspended"
+        case .runResumed: "runResumed"
         }
     }
 }

@@ -60,7 +60,18 @@ struct GraphAnalysis {
         return seen
     }
 
-    func diagnostics() -> [GraphDiagnostic] {
+    /// The states by name, the first found of each name; with checkpoints, a run resumes at the state its
+    /// checkpoint names.
+    var statesByName: [String: any StateNode] {
+        var states: [String: any StateNode] = [:]
+        for id in order.reversed() {
+            if let node = nodes[id] { states[node.name] = node.state }
+        }
+        return states
+    }
+
+    /// - Parameter durable: Whether runs save checkpoints, which every value on an edge must then fit in.
+    func diagnostics(durable: Bool = false) -> [GraphDiagnostic] {
         var found: [GraphDiagnostic] = []
         let fromStart = reachable(from: start)
         let openReachable = fromStart.contains { nodes[$0]?.isOpen == true }
@@ -72,9 +83,10 @@ struct GraphAnalysis {
             for edge in node.edges where edge.targets == nil {
                 found.append(
                     .init(
-                        kind: .undeclaredTargets, severity: .warning, state: node.name,
+                        kind: .undeclaredTargets, severity: durable ? .error : .warning, state: node.name,
                         message: "advancer #\(edge.advancer + 1) of state '\(node.name)' does not declare its targets, "
-                            + "so the graph past it cannot be checked; pass them (advance(with:) targets, route(to:))"
+                            + "so the graph past it cannot be checked\(durable ? Self.resumeNote : ""); pass them "
+                            + "(advance(with:) targets, route(to:))"
                     )
                 )
             }
@@ -157,13 +169,56 @@ struct GraphAnalysis {
             if let other = byName[node.name], other != id {
                 found.append(
                     .init(
-                        kind: .duplicateName, severity: .warning, state: node.name,
+                        kind: .duplicateName, severity: durable ? .error : .warning, state: node.name,
                         message: "two different states are named '\(node.name)', so events and records cannot tell "
-                            + "them apart; set a distinct `name` on one of them"
+                            + "them apart\(durable ? Self.resumeNote : ""); set a distinct `name` on one of them"
                     )
                 )
             } else {
                 byName[node.name] = id
+            }
+        }
+        found += checkpointDiagnostics(durable: durable)
+        return found
+    }
+
+    private static let resumeNote = ", and a run cannot be resumed at a state its checkpoint cannot name"
+
+    /// With checkpoints: every state's input and the exit's output must be `Codable`. Without: an ``AwaitInput``
+    /// has nowhere to keep a suspended run.
+    private func checkpointDiagnostics(durable: Bool) -> [GraphDiagnostic] {
+        var found: [GraphDiagnostic] = []
+        for id in order {
+            guard let node = nodes[id] else { continue }
+            if !durable, node.state is any AwaitingState {
+                found.append(
+                    .init(
+                        kind: .needsCheckpointStore, severity: .error, state: node.name,
+                        message: "state '\(node.name)' is an AwaitInput, which suspends the run, but the orchestration "
+                            + "has no checkpoint store to keep suspended runs in; set OrchestrationOptions.checkpoints"
+                    )
+                )
+            }
+            guard durable else { continue }
+            if !node.state.inputIsCodable {
+                found.append(
+                    .init(
+                        kind: .notCodable, severity: .error, state: node.name,
+                        message:
+                            "state '\(node.name)' takes a \(node.state.inputType), which is not Codable, but with a "
+                            + "checkpoint store its input is saved before it runs; make \(node.state.inputType) Codable"
+                    )
+                )
+            }
+            if id == exit, !node.state.outputIsCodable {
+                found.append(
+                    .init(
+                        kind: .notCodable, severity: .error, state: node.name,
+                        message: "the exit state '\(node.name)' produces a \(node.state.outputType), which is not "
+                            + "Codable, but with a checkpoint store a completed run's output is saved; make "
+                            + "\(node.state.outputType) Codable"
+                    )
+                )
             }
         }
         return found
@@ -177,24 +232,37 @@ final class ValidationCache: Sendable {
         var diagnostics: [GraphDiagnostic]
         /// The error-level diagnostics, kept apart so that a run's check allocates nothing.
         var errors: [GraphDiagnostic]
+        /// The states by name, where a resumed run finds the state its checkpoint names.
+        var states: [String: any StateNode]
     }
 
     private let cached = Mutex<Entry?>(nil)
+    /// Whether the orchestration keeps checkpoints, which adds checks.
+    let durable: Bool
 
-    init() {}
+    init(durable: Bool = false) {
+        self.durable = durable
+    }
 
     private func entry(start: any StateNode, exit: any StateNode) -> Entry {
         let version = GraphVersion.current
         if let hit = cached.withLock({ $0 }), hit.version == version { return hit }
-        let diagnostics = GraphAnalysis(start: start, exit: exit).diagnostics()
+        let analysis = GraphAnalysis(start: start, exit: exit)
+        let diagnostics = analysis.diagnostics(durable: durable)
         let fresh = Entry(
-            version: version, diagnostics: diagnostics, errors: diagnostics.filter { $0.severity == .error })
+            version: version, diagnostics: diagnostics, errors: diagnostics.filter { $0.severity == .error },
+            states: durable ? analysis.statesByName : [:])
         cached.withLock { $0 = fresh }
         return fresh
     }
 
     func diagnostics(start: any StateNode, exit: any StateNode) -> [GraphDiagnostic] {
         entry(start: start, exit: exit).diagnostics
+    }
+
+    /// The state named `name`, for a resumed run.
+    func state(named name: String, start: any StateNode, exit: any StateNode) -> (any StateNode)? {
+        entry(start: start, exit: exit).states[name]
     }
 
     /// The error a run fails with when the graph has error-level diagnostics, else `nil`.

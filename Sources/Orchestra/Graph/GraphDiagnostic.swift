@@ -26,6 +26,10 @@ public struct GraphDiagnostic: Sendable, Hashable, CustomStringConvertible {
         case exitAlwaysLeaves
         /// An advancer comes after one that decides for every output, so it is never tried.
         case unreachableAdvancer
+        /// With a checkpoint store, a state's input (or the exit's output) is not `Codable`, so it cannot be saved.
+        case notCodable
+        /// The machine has an ``AwaitInput`` state but no ``OrchestrationOptions/checkpoints`` to suspend runs in.
+        case needsCheckpointStore
     }
 
     /// What was found.

@@ -94,6 +94,8 @@ struct ConsoleRenderer {
         switch event.kind {
         case .runStarted:
             line("▶", "\(runName) started", depth: 1)
+        case .runResumed:
+            line("▶", "\(runName) resumed at step \(event.step), \(path)", depth: 1)
         case .stateStarted:
             run.states.removeAll { $0.path == path }
             run.states.append(StateView(path: path, started: event.timestamp))
@@ -136,6 +138,11 @@ struct ConsoleRenderer {
         case .runCancelled(let record):
             end(&run, flushingInto: &lines, at: event.timestamp)
             line("■", "\(runName) cancelled · \(ConsoleMonitor.summary(of: record))", depth: 1)
+        case .runSuspended(let suspension, let record):
+            end(&run, flushingInto: &lines, at: event.timestamp)
+            line(
+                "⏸", "\(runName) waits for an answer at \(suspension.state) · \(ConsoleMonitor.summary(of: record))",
+                depth: 1)
         }
 
         let showsRun = runs.count + (runs[event.runID] == nil ? 1 : 0) > 1  // several runs in flight

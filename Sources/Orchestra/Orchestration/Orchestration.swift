@@ -26,8 +26,8 @@ import Foundation
 public actor Orchestration<Input: Sendable, Output: Sendable> {
     /// The options the orchestration was created with.
     public nonisolated let options: OrchestrationOptions
-    private nonisolated let engine: RunEngine
-    private nonisolated let hub: EventHub
+    nonisolated let engine: RunEngine
+    nonisolated let hub: EventHub
 
     /// Creates an orchestration from its start and exit states.
     ///
@@ -45,7 +45,7 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
         self.hub = hub
         engine = RunEngine(
             start: start, exit: exit, options: options, clock: RunClock(options.clock), hub: hub,
-            validation: ValidationCache()
+            validation: ValidationCache(durable: options.checkpoints != nil)
         )
     }
 

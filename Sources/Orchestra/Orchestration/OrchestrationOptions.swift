@@ -21,6 +21,13 @@ public struct OrchestrationOptions: Sendable {
     /// Called when an event hook throws. The hook keeps receiving later events. When `nil`,
     /// the failure is written to standard error.
     public var onHookFailure: (@Sendable (HookFailure) -> Void)?
+    /// Where runs save a checkpoint after each state they complete, so that ``Orchestration/resume(_:)`` can
+    /// continue them after a crash and ``AwaitInput`` states can suspend them; `nil` (the default) saves nothing.
+    ///
+    /// With a store, every state's input and the exit's output must be `Codable` (``Orchestration/validate()``
+    /// names each state that breaks this), and each transition costs a save: well under a microsecond with
+    /// ``InMemoryCheckpointStore``, a few file-system syncs with ``FileCheckpointStore``. See <doc:Durability>.
+    public var checkpoints: (any CheckpointStore)?
 
     /// Creates options.
     ///
@@ -30,13 +37,16 @@ public struct OrchestrationOptions: Sendable {
     ///   - recordsRuns: Whether runs keep a ``RunRecord``.
     ///   - validatesGraph: Whether runs fail fast on graph errors.
     ///   - onHookFailure: What to do when an event hook throws.
+    ///   - checkpoints: Where runs save checkpoints; `nil` saves none.
     public init(
         stepLimit: Int = 10_000,
         clock: any Clock<Duration> = ContinuousClock(),
         recordsRuns: Bool = true,
         validatesGraph: Bool = true,
-        onHookFailure: (@Sendable (HookFailure) -> Void)? = nil
+        onHookFailure: (@Sendable (HookFailure) -> Void)? = nil,
+        checkpoints: (any CheckpointStore)? = nil
     ) {
+        self.checkpoints = checkpoints
         self.stepLimit = stepLimit
         self.clock = clock
         self.recordsRuns = recordsRuns

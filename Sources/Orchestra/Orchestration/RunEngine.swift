@@ -15,6 +15,9 @@ struct RunEngine: Sendable {
     let hub: EventHub
     let validation: ValidationCache
     let stepsHint = StepsHint()
+    /// The runs of this machine in flight in this process, when it keeps checkpoints: a run is resumed only
+    /// when it is not one of them.
+    let active = ActiveRuns()
 
     /// Runs the machine on `input` to its end. Never throws: the outcome is in the result.
     ///
@@ -24,27 +27,62 @@ struct RunEngine: Sendable {
     /// - Parameter log: The run's own event log, for runs started with `start`; those always keep a record.
     nonisolated(nonsending) func run(_ input: any Sendable, id: RunID, log: RunEventLog?) async -> RunFinish {
         let scope = RunScope(
-            runID: id, clock: clock, hub: hub, log: log, stepLimit: options.stepLimit, records: options.recordsRuns
+            runID: id, clock: clock, hub: hub, log: log, stepLimit: options.stepLimit,
+            records: options.recordsRuns || options.checkpoints != nil
         )
+        // A durable run is in flight here until it ends, so it is not resumed meanwhile.
+        let claimed = options.checkpoints != nil && active.claim(id)
+        defer { if claimed { active.release(id) } }
         // One handler per run, so that each step checks a flag instead of `Task.isCancelled`.
         return await withTaskCancellationHandler {
-            await drive(input, scope: scope)
+            await drive(input, scope: scope, resumed: nil)
+        } onCancel: {
+            scope.cancel()
+        }
+    }
+
+    /// Continues a stored run at `resumed.node`; the caller checked that the run may continue and called
+    /// ``EventHub/runStarted()``.
+    nonisolated(nonsending) func run(resuming resumed: Resumed, log: RunEventLog?) async -> RunFinish {
+        let id = resumed.stored.checkpoint.runID
+        let scope = RunScope(
+            runID: id, clock: clock, hub: hub, log: log, stepLimit: options.stepLimit, records: true,
+            memory: resumed.memory, answer: resumed.answer.map { .init(step: resumed.step, value: $0) }
+        )
+        // Claimed by `prepareResume`.
+        defer { active.release(id) }
+        return await withTaskCancellationHandler {
+            await drive(resumed.value, scope: scope, resumed: resumed)
         } onCancel: {
             scope.cancel()
         }
     }
 
     /// The run itself, inside its cancellation handler.
-    private nonisolated(nonsending) func drive(_ input: any Sendable, scope: RunScope) async -> RunFinish {
+    private nonisolated(nonsending) func drive(_ input: any Sendable, scope: RunScope, resumed: Resumed?) async
+        -> RunFinish
+    {
         let id = scope.runID
         let recording = scope.records
-        var record = RunRecord(runID: id, startedAt: Date())
+        var record: RunRecord
+        // A resumed run's steps are timed from the run's first start, in wall-clock time.
+        var origin: Duration
+        if let resumed {
+            record = resumed.stored.record
+            record.status = .running
+            record.error = nil
+            origin = .seconds(Date().timeIntervalSince(resumed.stored.checkpoint.startedAt))
+        } else {
+            record = RunRecord(runID: id, startedAt: Date())
+            origin = .zero
+        }
         // Growing the steps by doubling would reallocate, and copy every step, several times per run:
         // reserve what the previous run needed.
         if recording { record.steps.reserveCapacity(stepsHint.value.load(ordering: .relaxed)) }
         var events = EventBuffer(scope: scope)
         // Times are read once per transition: a state's finish is the next state's start.
         let runStart = scope.runStart
+        origin = runStart - origin
         // From the scope's one reading: a subscriber that arrived since it was made gets a fresh time, not
         // an unmeasured zero as the first state's start.
         var nowIsFresh = scope.measuredStart
@@ -53,16 +91,38 @@ struct RunEngine: Sendable {
             now = clock.now()
             nowIsFresh = true
         }
-        let startName = start.stateName
-        events.append(0, startName, now, .runStarted)
+        let first = resumed?.node ?? start
+        let startName = first.stateName
+        if let resumed {
+            events.append(resumed.step, startName, now, .runResumed)
+        } else {
+            events.append(0, startName, now, .runStarted)
+        }
 
         var machine = RunStateMachine(runID: id, exit: exit, stepLimit: options.stepLimit)
         var action: RunStateMachine.Action
-        if options.validatesGraph, let invalid = validation.failure(start: start, exit: exit, runID: id) {
+        var checkpointer: Checkpointer?
+        if options.validatesGraph,
+            let invalid = validation.failure(start: start, exit: exit, runID: id)
+        {
             action = .fail(invalid)
+        } else if let resumed {
+            action = machine.resume(
+                at: first, named: startName, input: input, step: resumed.step, isCancelled: scope.isCancelled)
+            if let store = options.checkpoints { checkpointer = Checkpointer(store: store, resuming: resumed.stored) }
         } else {
             action = machine.begin(at: start, named: startName, input: input, isCancelled: scope.isCancelled)
+            if let store = options.checkpoints, case .execute = action {
+                let saver = Checkpointer(store: store, runID: id, startedAt: record.startedAt)
+                if let failure = await saver.save(
+                    running: start, name: startName, value: input, step: 1, scope: scope, record: record, after: nil)
+                {
+                    action = .fail(failure)
+                }
+                checkpointer = saver
+            }
         }
+        let restoresMemory = resumed?.memory != nil
 
         while true {
             // Consumed, so binding the payload moves the state and its input instead of copying them.
@@ -98,14 +158,26 @@ struct RunEngine: Sendable {
                     action = machine.stateReturned(
                         node, result: result, isCancelled: scope.isCancelled
                     )
-                    let next: String? = if case .execute = action { machine.stateName } else { nil }
+                    if restoresMemory, let failure = restoreFailure(scope, state: name, step: step) {
+                        action = .fail(failure)
+                    }
+                    var next: String? = if case .execute = action { machine.stateName } else { nil }
                     if recording {
                         // One complete step appended, rather than appended at the start and amended.
                         record.appendStep(
-                            step, name, start: started - runStart, duration: duration, next: next,
+                            step, name, start: started - origin, duration: duration, next: next,
                             label: next == nil ? nil : result.label
                         )
                         if lastStep != step { record.appendChildSteps(scope.takeChildSteps()) }
+                    }
+                    // The checkpoint for the next state, once the record holds this one.
+                    if let checkpointer, case .execute(let target, let input, let nextStep) = action,
+                        let failure = await checkpointer.save(
+                            running: target, name: machine.stateName, value: input, step: nextStep, scope: scope,
+                            record: record, after: name)
+                    {
+                        action = .fail(failure)
+                        next = nil
                     }
                     if let next, scope.isListened {
                         if !nowIsFresh {
@@ -117,10 +189,24 @@ struct RunEngine: Sendable {
                 } catch {
                     nowIsFresh = recording || scope.isListened
                     if nowIsFresh { now = clock.now() }
+                    if let suspend = error as? SuspendRun, !scope.isCancelled {
+                        let suspension = Suspension(runID: id, state: name, step: step, prompt: suspend.prompt)
+                        if let failure = await suspendFailure(checkpointer, suspension, scope: scope, record: record) {
+                            action = .fail(failure)
+                            events.append(step, name, now, .stateFailed(failure))
+                            continue
+                        }
+                        record.status = .suspended
+                        finish(&events, &record, machine, origin, recording) { .runSuspended(suspension, $0) }
+                        return RunFinish(result: .failure(OrchestrationError(suspended: suspension)), record: record)
+                    }
                     action = machine.stateThrew(error, isCancelled: scope.isCancelled)
+                    if restoresMemory, let failure = restoreFailure(scope, state: name, step: step) {
+                        action = .fail(failure)
+                    }
                     if recording {
                         record.appendStep(
-                            step, name, start: started - runStart, duration: now - started, next: nil, label: nil,
+                            step, name, start: started - origin, duration: now - started, next: nil, label: nil,
                             failed: true)
                         if scope.currentStep != step { record.appendChildSteps(scope.takeChildSteps()) }
                     }
@@ -129,14 +215,25 @@ struct RunEngine: Sendable {
                     }
                 }
             case .complete(let output):
+                if let checkpointer,
+                    let failure = await checkpointer.save(
+                        completed: output, state: machine.stateName, step: machine.step, scope: scope, record: record)
+                {
+                    action = .fail(failure)
+                    continue
+                }
                 record.status = .completed
-                finish(&events, &record, machine, runStart, recording) { .runCompleted($0) }
+                finish(&events, &record, machine, origin, recording) { .runCompleted($0) }
                 return RunFinish(result: .success(output), record: record)
             case .fail(let error):
                 let cancelled = error.code == .cancelled
+                if let checkpointer {
+                    await checkpointer.save(
+                        ended: cancelled ? .cancelled : .failed, error: error, scope: scope, record: record)
+                }
                 record.status = cancelled ? .cancelled : .failed
                 record.error = RunRecord.ErrorSummary(error)
-                finish(&events, &record, machine, runStart, recording) {
+                finish(&events, &record, machine, origin, recording) {
                     cancelled ? .runCancelled($0) : .runFailed(error, $0)
                 }
                 return RunFinish(result: .failure(error), record: record)
@@ -149,13 +246,13 @@ struct RunEngine: Sendable {
         _ events: inout EventBuffer,
         _ record: inout RunRecord,
         _ machine: RunStateMachine,
-        _ runStart: Duration,
+        _ origin: Duration,
         _ recording: Bool,
         _ kind: (RunRecord) -> OrchestrationEvent.Kind
     ) {
-        let end = recording || events.scope.isListened ? clock.now() : runStart
+        let end = recording || events.scope.isListened ? clock.now() : events.scope.runStart
         if recording {
-            record.duration = end - runStart
+            record.duration = end - origin
             record.addTokens(events.scope.recordedTokens())
             stepsHint.remember(record.steps.count)
         }
@@ -199,5 +296,35 @@ struct RunFinish: Sendable {
         -> Output
     {
         try castErased(output, "the exit state's output")
+    }
+}
+
+extension RunEngine {
+    /// Saves the checkpoint of a run that suspends; the error when it could not be saved, or when there is no
+    /// store to save it in.
+    fileprivate nonisolated(nonsending) func suspendFailure(
+        _ checkpointer: Checkpointer?, _ suspension: Suspension, scope: RunScope, record: RunRecord
+    ) async -> OrchestrationError? {
+        guard let checkpointer else {
+            return OrchestrationError(
+                code: .invalidConfiguration, state: suspension.state, step: suspension.step, runID: suspension.runID,
+                message: "AwaitInput '\(suspension.state)' must suspend the run, but the orchestration has no "
+                    + "checkpoint store to keep it in; set OrchestrationOptions.checkpoints (InMemoryCheckpointStore "
+                    + "keeps runs for the life of the process, FileCheckpointStore across processes)"
+            )
+        }
+        return await checkpointer.save(
+            suspendedAt: suspension.state, prompt: suspension.prompt, step: suspension.step, scope: scope,
+            record: record)
+    }
+
+    /// The error of a resumed run whose state read a memory value that could not be restored.
+    fileprivate func restoreFailure(_ scope: RunScope, state: String, step: Int) -> OrchestrationError? {
+        guard let problem = scope.memoryIfMade?.takeRestoreFailure() else { return nil }
+        return OrchestrationError(
+            code: .checkpointFailed, state: state, step: step, runID: scope.runID, underlying: problem,
+            message: "state '\(state)' read \(problem.location) from the run's checkpoint, but it could not be "
+                + "restored: \(problem.message)"
+        )
     }
 }

@@ -26,6 +26,20 @@ public struct RunHandle<Output: Sendable>: Sendable {
         get async throws(OrchestrationError) { try await task.value.typed().get() }
     }
 
+    /// How the run ended, once it has: with the exit state's output, or suspended at an ``AwaitInput`` state.
+    ///
+    /// ```swift
+    /// switch try await orchestration.start(draft).outcome {
+    /// case .completed(let report): print(report)
+    /// case .suspended(let suspension): print("waiting: \(suspension)")
+    /// }
+    /// ```
+    ///
+    /// - Throws: ``OrchestrationError``, saying why the run failed or was cancelled.
+    public var outcome: RunOutcome<Output> {
+        get async throws(OrchestrationError) { try await task.value.outcome() }
+    }
+
     /// The run's record, once it has ended: every state executed, with durations and transitions.
     public var record: RunRecord {
         get async { await task.value.record }

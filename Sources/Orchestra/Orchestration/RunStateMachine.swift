@@ -47,6 +47,28 @@ struct RunStateMachine {
         return .execute(node: start, input: input, step: 1)
     }
 
+    /// The first step of a resumed run: `node` runs again as `step`, the step its checkpoint names.
+    mutating func resume(
+        at node: any StateNode, named name: String, input: any Sendable, step: Int, isCancelled: Bool
+    ) -> Action {
+        stateName = name
+        self.step = step
+        lastStep = step
+        if isCancelled {
+            return .fail(cancelled(during: "before its first state after resuming started"))
+        }
+        guard step <= stepLimit else {
+            return .fail(
+                OrchestrationError(
+                    code: .stepLimitReached, state: name, step: step, runID: runID,
+                    message: "the run resumes at step \(step), past its step limit of \(stepLimit); raise "
+                        + "OrchestrationOptions.stepLimit"
+                )
+            )
+        }
+        return .execute(node: node, input: input, step: step)
+    }
+
     /// The current state, a composite, ran children up to step `last`: the next state comes after them.
     mutating func childrenRan(through last: Int) {
         if last > lastStep { lastStep = last }

@@ -75,6 +75,21 @@ open class AnyRunnable<Input: Sendable>: @unchecked Sendable {
     func invokeSynchronously(erased input: any Sendable, context: RunContext) throws -> (any Sendable)? {
         nil
     }
+
+    var inputType: Any.Type { Input.self }
+
+    var outputType: Any.Type { Never.self }
+
+    func restoreInput(_ value: CheckpointValue) throws(CheckpointError) -> any Sendable {
+        let input: Input = try value.decoded(location: "the input of state '\(name)'")
+        return input
+    }
+
+    func restoreOutput(_ value: CheckpointValue) throws(CheckpointError) -> any Sendable {
+        throw CheckpointError(
+            code: .notCodable, location: "the output of state '\(name)'",
+            message: "AnyRunnable '\(name)' is not a Runnable")
+    }
 }
 
 extension AnyRunnable: StateNode {

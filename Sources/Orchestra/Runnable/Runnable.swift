@@ -220,6 +220,13 @@ open class Runnable<Input: Sendable, Output: Sendable>: AnyRunnable<Input>, @unc
         advancers.withLock { $0.edges }
     }
 
+    override var outputType: Any.Type { Output.self }
+
+    override func restoreOutput(_ value: CheckpointValue) throws(CheckpointError) -> any Sendable {
+        let output: Output = try value.decoded(location: "the output of state '\(name)'")
+        return output
+    }
+
     /// The class's name without generic arguments: `Pipeline`, not `Pipeline<String, Int>`.
     private static func typeName(of object: AnyObject) -> String {
         let name = String(describing: type(of: object))

@@ -19,6 +19,21 @@ protocol StateNode: AnyObject, Sendable {
     nonisolated(nonsending) func invoke(erased input: any Sendable, context: RunContext) async throws -> any Sendable
     /// Runs the state as a composite's child at once, when its work is synchronous; `nil` otherwise.
     func invokeSynchronously(erased input: any Sendable, context: RunContext) throws -> (any Sendable)?
+    /// The state's `Input`, for checkpoints and their messages.
+    var inputType: Any.Type { get }
+    /// The state's `Output`.
+    var outputType: Any.Type { get }
+    /// A saved input read back as the state's `Input`.
+    func restoreInput(_ value: CheckpointValue) throws(CheckpointError) -> any Sendable
+    /// A saved output read back as the state's `Output`.
+    func restoreOutput(_ value: CheckpointValue) throws(CheckpointError) -> any Sendable
+}
+
+extension StateNode {
+    /// Whether the state's input can be saved in a checkpoint and read back.
+    var inputIsCodable: Bool { inputType is any Codable.Type }
+    /// Whether the state's output can be saved in a checkpoint and read back.
+    var outputIsCodable: Bool { outputType is any Codable.Type }
 }
 
 /// What the engine learns from one executed state.

@@ -80,6 +80,20 @@ extension CompileFailTests {
 
     static let snippets: [Snippet] = [
         Snippet(
+            id: "wrong-answer",
+            summary: "resume(_:answering:with:) with an answer that is not the AwaitInput's Answer",
+            source: """
+                import Orchestra
+
+                let approve = AwaitInput<String, Bool>("approve")
+                let machine = Orchestration<String, Bool>(approve, options: .init(checkpoints: InMemoryCheckpointStore()))
+                func answer(_ run: RunID) async throws {
+                    _ = try await machine.resume(run, answering: approve, with: "yes") // expected-error
+                }
+                """,
+            fix: "    _ = try await machine.resume(run, answering: approve, with: true)"
+        ),
+        Snippet(
             id: "wrong-edge",
             summary: "advance(to:) a state whose Input is not this state's Output",
             source: """

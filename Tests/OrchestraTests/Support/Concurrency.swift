@@ -56,6 +56,9 @@ func sleepingUntilCancelled(_ name: String, started: Counter, ended: Counter) ->
 final class Gate: Sendable {
     private let state = Mutex((open: false, waiting: [CheckedContinuation<Void, Never>]()))
 
+    /// Whether a caller is held.
+    var isWaiting: Bool { state.withLock { !$0.waiting.isEmpty } }
+
     func wait() async {
         await withCheckedContinuation { continuation in
             let resume = state.withLock { state in

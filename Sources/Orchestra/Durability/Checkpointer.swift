@@ -1,0 +1,139 @@
+import Foundation
+
+/// Saves one run's checkpoints for the engine: after each completed state, when the run suspends, and as it ends.
+/// Remembers how much of the record it has saved and the last checkpoint, which a failed run keeps.
+final class Checkpointer {
+    let store: any CheckpointStore
+    let runID: RunID
+    let startedAt: Date
+    /// The record's steps already saved.
+    private var savedSteps: Int
+    /// The last checkpoint saved: what a failure or cancellation leaves in the store, with its status changed.
+    private var last: Checkpoint?
+
+    init(store: any CheckpointStore, runID: RunID, startedAt: Date) {
+        self.store = store
+        self.runID = runID
+        self.startedAt = startedAt
+        savedSteps = 0
+    }
+
+    /// Continues a stored run: its record's steps are saved, and its checkpoint is the one a failure keeps.
+    init(store: any CheckpointStore, resuming stored: StoredRun) {
+        self.store = store
+        runID = stored.checkpoint.runID
+        startedAt = stored.checkpoint.startedAt
+        savedSteps = stored.steps.count
+        last = stored.checkpoint
+    }
+
+    /// Saves that `state` runs next, as `step`, on `value`.
+    ///
+    /// - Returns: The run's error when the checkpoint could not be saved; `after` names the state that completed.
+    nonisolated(nonsending) func save(
+        running state: any StateNode, name: String, value: any Sendable, step: Int, scope: RunScope,
+        record: RunRecord, after completed: String?
+    ) async -> OrchestrationError? {
+        do throws(CheckpointError) {
+            let checkpoint = Checkpoint(
+                runID: runID, status: .running, step: step, state: name,
+                value: try CheckpointValue(value, location: "the input of state '\(name)'"),
+                memory: try scope.memoryIfMade?.checkpointEntries() ?? [], recordedSteps: record.steps.count,
+                startedAt: startedAt
+            )
+            if let failure = await save(checkpoint, record: record, scope: scope, state: completed ?? name, step: step)
+            {
+                return failure
+            }
+            last = checkpoint
+            return nil
+        } catch {
+            return failed(error, state: completed ?? name, step: step)
+        }
+    }
+
+    /// Saves that the run waits at `state`, as `step`, with `prompt`.
+    nonisolated(nonsending) func save(
+        suspendedAt state: String, prompt: any Sendable, step: Int, scope: RunScope, record: RunRecord
+    ) async -> OrchestrationError? {
+        do throws(CheckpointError) {
+            let checkpoint = Checkpoint(
+                runID: runID, status: .suspended, step: step, state: state,
+                value: try CheckpointValue(prompt, location: "the prompt of state '\(state)'"),
+                memory: try scope.memoryIfMade?.checkpointEntries() ?? [], recordedSteps: record.steps.count,
+                startedAt: startedAt
+            )
+            if let failure = await save(checkpoint, record: record, scope: scope, state: state, step: step) {
+                return failure
+            }
+            last = checkpoint
+            return nil
+        } catch {
+            return failed(error, state: state, step: step)
+        }
+    }
+
+    /// Saves that the run completed with `output` at `step`, the exit state's.
+    nonisolated(nonsending) func save(
+        completed output: any Sendable, state: String, step: Int, scope: RunScope, record: RunRecord
+    )
+        async -> OrchestrationError?
+    {
+        do throws(CheckpointError) {
+            let checkpoint = Checkpoint(
+                runID: runID, status: .completed, step: step, state: nil,
+                value: try CheckpointValue(output, location: "the output of the exit state '\(state)'"),
+                recordedSteps: record.steps.count, startedAt: startedAt
+            )
+            return await save(checkpoint, record: record, scope: scope, state: state, step: step)
+        } catch {
+            return failed(error, state: state, step: step)
+        }
+    }
+
+    /// Saves that the run ended with `error`: the last checkpoint, with the run's status and error, so that a
+    /// resume continues from there. Does nothing when none was saved, or when the error is the store's own: the
+    /// store, which just failed, still holds that last checkpoint.
+    nonisolated(nonsending) func save(
+        ended status: RunRecord.Status, error: OrchestrationError, scope: RunScope, record: RunRecord
+    )
+        async
+    {
+        guard var checkpoint = last, error.code != .checkpointFailed else { return }
+        checkpoint.status = status
+        checkpoint.error = RunRecord.ErrorSummary(error)
+        checkpoint.recordedSteps = record.steps.count
+        checkpoint.savedAt = Date()
+        // The run's error says why it ended; a store that cannot record that leaves the last checkpoint, from
+        // which a resume continues just the same.
+        _ = await save(checkpoint, record: record, scope: scope, state: error.state ?? "", step: error.step ?? 0)
+    }
+
+    /// Hands the checkpoint and the record's unsaved steps, with their tokens, to the store.
+    private nonisolated(nonsending) func save(
+        _ checkpoint: Checkpoint, record: RunRecord, scope: RunScope, state: String, step: Int
+    ) async -> OrchestrationError? {
+        var steps = Array(record.steps[min(savedSteps, record.steps.count)...])
+        let tokens = scope.recordedTokens()
+        if !tokens.isEmpty {
+            for index in steps.indices {
+                if let used = tokens[steps[index].step] { steps[index].tokens = used }
+            }
+        }
+        do {
+            try await store.save(checkpoint, appending: steps)
+        } catch {
+            return failed(error, state: state, step: step)
+        }
+        savedSteps = record.steps.count
+        return nil
+    }
+
+    private func failed(_ error: any Error, state: String, step: Int) -> OrchestrationError {
+        OrchestrationError(
+            code: .checkpointFailed, state: state, step: step, runID: runID, underlying: error,
+            message: "the run's checkpoint at state '\(state)' (step \(step)) could not be saved: \(error); the run "
+                + "stopped rather than go on without one, and the last checkpoint saved is intact"
+        )
+    }
+}
