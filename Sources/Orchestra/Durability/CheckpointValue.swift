@@ -31,6 +31,11 @@ public struct CheckpointValue: Sendable, Codable, CustomStringConvertible {
         storage = .value(value)
     }
 
+    /// Keeps `value`, whose static type the caller knows to be `Codable`.
+    init(encodable value: any Sendable) {
+        storage = .value(value)
+    }
+
     /// Wraps the JSON of a value, as a store read it back.
     ///
     /// - Parameter json: The value's JSON text, as ``json()`` wrote it.

@@ -40,9 +40,9 @@ public final class InMemoryCheckpointStore: CheckpointStore {
     public func save(_ checkpoint: Checkpoint, appending steps: [RunRecord.Step]) async throws {
         storage.withLock { storage in
             storage.saves += 1
-            let order = storage.saves
-            storage.runs[checkpoint.runID, default: Entry(checkpoint: checkpoint, steps: [], order: order)]
-                .replace(with: checkpoint, appending: steps)
+            if storage.runs[checkpoint.runID]?.replace(with: checkpoint, appending: steps) == nil {
+                storage.runs[checkpoint.runID] = Entry(checkpoint: checkpoint, steps: steps, order: storage.saves)
+            }
         }
     }
 

@@ -22,9 +22,13 @@ open class AnyRunnable<Input: Sendable>: @unchecked Sendable {
     /// runnable; names change rarely (usually never after a machine is built), so this stays small.
     private let replacedNames = Mutex<[NameBox]>([])
 
+    /// Whether `Input` is `Codable`, looked up once: a checkpoint asks at every transition.
+    let inputIsCodable: Bool
+
     // Internal, so no type outside Orchestra can subclass this directly: every instance is a Runnable.
     init(stateName: String) {
         currentName = Atomic(Unmanaged.passRetained(NameBox(stateName)).toOpaque())
+        inputIsCodable = Input.self is any Codable.Type
     }
 
     deinit {

@@ -27,11 +27,11 @@ protocol StateNode: AnyObject, Sendable {
     func restoreInput(_ value: CheckpointValue) throws(CheckpointError) -> any Sendable
     /// A saved output read back as the state's `Output`.
     func restoreOutput(_ value: CheckpointValue) throws(CheckpointError) -> any Sendable
+    /// Whether the state's input can be saved in a checkpoint and read back.
+    var inputIsCodable: Bool { get }
 }
 
 extension StateNode {
-    /// Whether the state's input can be saved in a checkpoint and read back.
-    var inputIsCodable: Bool { inputType is any Codable.Type }
     /// Whether the state's output can be saved in a checkpoint and read back.
     var outputIsCodable: Bool { outputType is any Codable.Type }
 }
