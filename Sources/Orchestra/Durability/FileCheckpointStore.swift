@@ -174,7 +174,8 @@ extension FileCheckpointStore {
     private func write(_ checkpoint: Checkpoint, appending steps: [RunRecord.Step]) throws(CheckpointError) {
         let files = files(of: checkpoint.runID)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
+        // Sorted, so that a record is the same bytes in every process.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let previous = try logLength(files)
         guard previous.steps + steps.count == checkpoint.recordedSteps else {
             throw files.checkpoint.corrupt(

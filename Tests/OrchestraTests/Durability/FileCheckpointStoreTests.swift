@@ -22,6 +22,10 @@ struct FileCheckpointStoreTests {
 
             let lines = try files.logLines()
             #expect(lines.count == 2)
+            #expect(
+                lines.first
+                    == #"{"format":1,"step":{"duration":0.125,"next":"State2","start":0.25,"state":"State1","step":1,"#
+                    + #""tokens":{"completionTokens":1,"promptTokens":10}}}"#)
             for (index, line) in lines.enumerated() {
                 let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
                 #expect(record["format"] as? Int == 1)
