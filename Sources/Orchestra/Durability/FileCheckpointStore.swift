@@ -87,7 +87,8 @@ public final class FileCheckpointStore: CheckpointStore {
     ///   - steps: The steps the run recorded since its previous checkpoint.
     /// - Throws: ``CheckpointError``: ``CheckpointError/Code/io`` when the file system refuses a write,
     ///   ``CheckpointError/Code/notCodable`` when a value does not encode, ``CheckpointError/Code/corrupt`` when
-    ///   the run's files on disk do not match the counts.
+    ///   the run's files on disk cannot be read or the log is shorter than its checkpoint counts, or when
+    ///   `checkpoint`'s count of steps does not follow from the previous one; nothing is changed then.
     public func save(_ checkpoint: Checkpoint, appending steps: [RunRecord.Step]) async throws {
         do {
             try write(checkpoint, appending: steps)
