@@ -204,7 +204,10 @@ extension FileCheckpointStore {
 
     /// Writes `lines` at `offset` of the log, dropping whatever an interrupted save left after it, and flushes it.
     private func append(_ lines: Data, to log: StoreFile, after offset: Int) throws(CheckpointError) {
-        guard let file = try log.open(in: directoryDescriptor, flags: O_WRONLY | O_CREAT) else { return }
+        // A log that the checkpoint counts bytes of must be there: creating it would hide the loss.
+        guard let file = try log.open(in: directoryDescriptor, flags: offset > 0 ? O_WRONLY : O_WRONLY | O_CREAT) else {
+            throw log.corrupt("the steps log is missing, but the run's checkpoint counts \(offset) bytes of it")
+        }
         let size = try log.size(of: file)
         guard size >= offset else {
             throw log.corrupt(

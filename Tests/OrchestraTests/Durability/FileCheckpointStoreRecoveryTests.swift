@@ -147,6 +147,11 @@ struct FileCheckpointStoreRecoveryTests {
 
             try FileManager.default.removeItem(at: files.log)
             await expectCheckpointError(.corrupt, runID: runID, at: files.log) { _ = try await store.load(runID) }
+            await expectCheckpointError(.corrupt, runID: runID, at: files.log) {
+                try await FileCheckpointStore(directory: directory).save(
+                    makeCheckpoint(runID, step: 4, recordedSteps: 3), appending: makeSteps(3...3))
+            }
+            #expect(!FileManager.default.fileExists(atPath: CheckpointFiles.path(files.log)))
         }
     }
 
