@@ -53,9 +53,16 @@ let package = Package(
             path: "Benchmarks/OrchestraBench",
             swiftSettings: strictSettings
         ),
+        // The process the crash tests kill and resume; not a product.
+        .executableTarget(
+            name: "checkpoint-crash-child",
+            dependencies: ["Orchestra"],
+            path: "Tests/CheckpointCrashChild",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "OrchestraTests",
-            dependencies: ["Orchestra", "OrchestraTesting"],
+            dependencies: ["Orchestra", "OrchestraTesting", "checkpoint-crash-child"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -38,7 +38,8 @@ final class Checkpointer {
             let checkpoint = Checkpoint(
                 runID: runID, status: .running, step: step, state: name,
                 value: state.inputIsCodable
-                    ? CheckpointValue(encodable: value) : try CheckpointValue(value, location: "the input of state '\(name)'"),
+                    ? CheckpointValue(encodable: value)
+                    : try CheckpointValue(value, location: "the input of state '\(name)'"),
                 memory: try scope.memoryIfMade?.checkpointEntries() ?? [], recordedSteps: record.steps.count,
                 startedAt: startedAt
             )

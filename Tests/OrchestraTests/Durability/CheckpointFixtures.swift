@@ -3,7 +3,7 @@ import Orchestra
 import Testing
 
 /// A value a state might hand over, to check that checkpoint values come back as they went in.
-struct Draft: Codable, Equatable, Sendable {
+struct StoredDraft: Codable, Equatable, Sendable {
     var title: String
     var words: [String]
 }
@@ -48,8 +48,8 @@ func makeCheckpoint(
 }
 
 /// The value ``makeCheckpoint(_:status:step:recordedSteps:startedAt:)`` keeps at `step`.
-func draft(at step: Int) -> Draft {
-    Draft(title: "draft \(step)", words: ["step", "\(step)", "with \"quotes\", a / and a\nnewline"])
+func draft(at step: Int) -> StoredDraft {
+    StoredDraft(title: "draft \(step)", words: ["step", "\(step)", "with \"quotes\", a / and a\nnewline"])
 }
 
 /// Steps numbered `numbers` with every field set, as a run records them; times are exact in binary, so they
@@ -77,7 +77,8 @@ func expectSame(_ loaded: Checkpoint, _ saved: Checkpoint, sourceLocation: Sourc
     #expect(loaded.error == saved.error, sourceLocation: sourceLocation)
     let value = try #require(loaded.value, sourceLocation: sourceLocation)
     #expect(
-        try value.decoded(as: Draft.self, location: "value") == saved.value?.decoded(as: Draft.self, location: "value"),
+        try value.decoded(as: StoredDraft.self, location: "value")
+            == saved.value?.decoded(as: StoredDraft.self, location: "value"),
         sourceLocation: sourceLocation)
     #expect(loaded.memory.map(\.name) == saved.memory.map(\.name), sourceLocation: sourceLocation)
     #expect(loaded.memory.map(\.type) == saved.memory.map(\.type), sourceLocation: sourceLocation)

@@ -16,7 +16,7 @@ struct CheckpointStoreTests {
 
             let stored = try #require(try await store.load(runID))
             try expectSame(stored.checkpoint, checkpoint)
-            #expect(try stored.checkpoint.value?.decoded(as: Draft.self, location: "input") == draft(at: 3))
+            #expect(try stored.checkpoint.value?.decoded(as: StoredDraft.self, location: "input") == draft(at: 3))
             #expect(stored.checkpoint.memory.first?.type == "Swift.Array<Swift.String>")
             #expect(
                 try stored.checkpoint.memory.first?.value.decoded(as: [String].self, location: "notes") == ["note 3"])
@@ -52,7 +52,7 @@ struct CheckpointStoreTests {
             let stored = try #require(try await store.load(runID))
             #expect(stored.steps.map(\.step) == Array(1...7))
             #expect(stored.checkpoint.state == nil)
-            #expect(try stored.checkpoint.value?.decoded(as: Draft.self, location: "output") == draft(at: 7))
+            #expect(try stored.checkpoint.value?.decoded(as: StoredDraft.self, location: "output") == draft(at: 7))
         }
     }
 
@@ -144,7 +144,7 @@ struct CheckpointStoreTests {
                 #expect(stored.checkpoint.status == .completed)
                 #expect(stored.checkpoint.step == 5)
                 #expect(stored.steps == makeSteps(1...8))
-                #expect(try stored.checkpoint.value?.decoded(as: Draft.self, location: "output") == draft(at: 5))
+                #expect(try stored.checkpoint.value?.decoded(as: StoredDraft.self, location: "output") == draft(at: 5))
             }
             let listed = try await store.runs().map(\.runID)
             #expect(listed.count == runIDs.count)
