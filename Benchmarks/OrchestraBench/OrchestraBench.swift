@@ -54,6 +54,9 @@ enum Workload: String, CaseIterable {
     /// chain10_async with every state wrapped in retry, a circuit breaker, a bulkhead and a rate limiter
     /// (none of which ever acts), and in a timeout: what the policies cost on the happy path.
     case guarded10, timeout10
+    /// chain10 with a checkpoint store: a checkpoint saved before the first state, after each state, and at the
+    /// end; every run kept in the store, as LangGraph's checkpointer keeps every thread.
+    case chain10_checkpoint_memory, chain10_checkpoint_file
 
     /// Whether the figure is milliseconds per whole run rather than microseconds per transition.
     var isPerRun: Bool {
@@ -197,6 +200,22 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
         return try await measureRuns(
             workload, orchestration, input: 0, expected: transitions, eventsPerRun: 1 + 3 * transitions,
             microsecondsPerUnit: Double(transitions), settings
+        )
+    case .chain10_checkpoint_memory, .chain10_checkpoint_file:
+        let machine = Machines.chain(10, .synchronous)
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("orchestra-bench-checkpoints-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store: any CheckpointStore =
+            workload == .chain10_checkpoint_memory
+            ? InMemoryCheckpointStore() : try FileCheckpointStore(directory: directory)
+        let orchestration = Orchestration(
+            start: machine.start, exit: machine.exit,
+            options: .init(stepLimit: 2_000, recordsRuns: settings.events, checkpoints: store)
+        )
+        return try await measureRuns(
+            workload, orchestration, input: 0, expected: 10, eventsPerRun: 1 + 3 * 10, microsecondsPerUnit: 10,
+            settings
         )
     case .fanout100, .fanout100_async:
         let work: Machines.Work = workload == .fanout100 ? .synchronous : .asynchronous
