@@ -24,6 +24,14 @@ public final class RunMemory: Sendable {
         /// The last checkpoint's entries and the version they were taken at, reused while nothing is written.
         var snapshot: (version: Int, entries: [Checkpoint.MemoryEntry])?
 
+        /// Drops the saved value of `key`, which a write replaced before any read decoded it.
+        mutating func forgetSaved<Value>(_ key: MemoryKey<Value>) {
+            guard var entries = saved[key.name] else { return }
+            let type = String(reflecting: Value.self)
+            entries.removeAll { $0.type == type }
+            saved[key.name] = entries.isEmpty ? nil : entries
+        }
+
         /// The value under `key`, decoding a saved one on its first read.
         mutating func value<Value>(for key: MemoryKey<Value>) -> (any Sendable)? {
             let slot = key.slot
@@ -64,6 +72,7 @@ public final class RunMemory: Sendable {
             storage.withLock {
                 $0.values[key.slot] = newValue
                 $0.version += 1
+                if !$0.saved.isEmpty { $0.forgetSaved(key) }
             }
         }
     }

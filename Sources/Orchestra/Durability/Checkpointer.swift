@@ -10,6 +10,8 @@ final class Checkpointer {
     private var savedSteps: Int
     /// The last checkpoint saved: what a failure or cancellation leaves in the store, with its status changed.
     private var last: Checkpoint?
+    /// Whether the store refused a save: the run then ends without another.
+    private var storeFailed = false
 
     init(store: any CheckpointStore, runID: RunID, startedAt: Date) {
         self.store = store
@@ -94,14 +96,14 @@ final class Checkpointer {
     }
 
     /// Saves that the run ended with `error`: the last checkpoint, with the run's status and error, so that a
-    /// resume continues from there. Does nothing when none was saved, or when the error is the store's own: the
-    /// store, which just failed, still holds that last checkpoint.
+    /// resume continues from there. Does nothing when none was saved, or when the store just refused a save: it
+    /// still holds that last checkpoint.
     nonisolated(nonsending) func save(
         ended status: RunRecord.Status, error: OrchestrationError, scope: RunScope, record: RunRecord
     )
         async
     {
-        guard var checkpoint = last, error.code != .checkpointFailed else { return }
+        guard var checkpoint = last, !storeFailed else { return }
         checkpoint.status = status
         checkpoint.error = RunRecord.ErrorSummary(error)
         checkpoint.recordedSteps = record.steps.count
@@ -125,6 +127,7 @@ final class Checkpointer {
         do {
             try await store.save(checkpoint, appending: steps)
         } catch {
+            storeFailed = true
             return failed(error, state: state, step: step)
         }
         savedSteps = record.steps.count

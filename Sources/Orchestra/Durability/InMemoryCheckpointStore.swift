@@ -3,7 +3,7 @@ import Synchronization
 /// A ``CheckpointStore`` that keeps checkpoints in this process's memory.
 ///
 /// For tests, and for runs that wait for a person while the process lives; nothing survives the process. It
-/// keeps values as the run hands them over, without encoding them, so saving costs well under a microsecond;
+/// keeps values as the run hands them over, without encoding them, so a checkpoint costs about a microsecond;
 /// the run still checks that every saved value is `Codable`, so a machine that works with this store works
 /// with ``FileCheckpointStore``.
 ///

@@ -25,7 +25,7 @@ public struct OrchestrationOptions: Sendable {
     /// continue them after a crash and ``AwaitInput`` states can suspend them; `nil` (the default) saves nothing.
     ///
     /// With a store, every state's input and the exit's output must be `Codable` (``Orchestration/validate()``
-    /// names each state that breaks this), and each transition costs a save: well under a microsecond with
+    /// names each state that breaks this), and each transition costs a save: about a microsecond with
     /// ``InMemoryCheckpointStore``, a few file-system syncs with ``FileCheckpointStore``. See <doc:Durability>.
     public var checkpoints: (any CheckpointStore)?
 

@@ -225,3 +225,69 @@ final class RunKinds: Sendable {
     var kinds: [String] { state.withLock { $0.kinds } }
     var lastRecord: RunRecord? { state.withLock { $0.record } }
 }
+
+@Suite("A resumed run's memory")
+struct RestoredMemoryTests {
+    static let notes = MemoryKey<[String]>("notes")
+    static let count = MemoryKey<Int>("count")
+
+    @Test("A value written before any read replaces the saved one, in the next checkpoint too")
+    func writeBeforeReadReplacesTheSavedValue() async throws {
+        let store = JSONCheckpointStore()
+        let failing = Failing()
+        failing.withLock { $0 = ["Second"] }
+        let first = Runnable<Int, Int>("First") { n, context in
+            context.memory[Self.notes] = ["saved"]
+            context.memory[Self.count] = 1
+            return n
+        }
+        let second = Runnable<Int, Int>("Second") { n, context in
+            // Overwrites and removes without reading: the saved values must not come back.
+            context.memory[Self.notes] = ["written"]
+            context.memory[Self.count] = nil
+            if failing.contains("Second") { throw ChainFailure(state: "Second") }
+            return n
+        }
+        let third = Runnable<Int, [String]>("Third") { _, context in
+            (context.memory[Self.notes] ?? []) + (context.memory[Self.count].map { ["count \($0)"] } ?? [])
+        }
+        first.advance(to: second)
+        second.advance(to: third, convert: { $0 + 1 })
+        let orchestration = Orchestration(start: first, exit: third, options: .init(checkpoints: store))
+        let handle = orchestration.start(0)
+        #expect((await handle.record).status == .failed)
+
+        failing.withLock { $0 = [] }
+        let outcome = try await orchestration.resume(handle.id)
+        #expect(outcome.output == ["written"])
+        let stored = try #require(try await store.load(handle.id))
+        #expect(stored.checkpoint.status == .completed)
+    }
+
+    @Test("A saved memory value that no longer decodes fails the run after the state that read it, naming the key")
+    func undecodableMemoryFailsTheRun() async throws {
+        let chain = Chain(length: 3)
+        let store = InMemoryCheckpointStore()
+        let runID = RunID()
+        // As a run saved by an older build would look: `visits` was an Int then.
+        let checkpoint = Checkpoint(
+            runID: runID, status: .running, step: 2, state: "s2", value: CheckpointValue(json: "1"),
+            memory: [.init(name: "visits", type: "Swift.Array<Swift.String>", value: CheckpointValue(json: "42"))],
+            recordedSteps: 1, startedAt: Date()
+        )
+        try await store.save(
+            checkpoint, appending: [RunRecord.Step(step: 1, state: "s1", start: .zero, duration: .zero, next: "s2")])
+
+        let error = await #expect(throws: OrchestrationError.self) {
+            try await chain.orchestration(store).resume(runID)
+        }
+        #expect(error?.code == .checkpointFailed)
+        #expect(error?.state == "s2")
+        #expect(error?.message.contains("memory key 'visits' (Swift.Array<Swift.String>)") == true)
+        #expect((error?.underlying as? CheckpointError)?.code == .notCodable)
+        #expect(chain.log.all == ["s2"])
+        let stored = try #require(try await store.load(runID))
+        #expect(stored.checkpoint.status == .failed)
+        #expect(stored.checkpoint.state == "s2")
+    }
+}
