@@ -26,7 +26,7 @@ public struct OrchestrationOptions: Sendable {
     ///
     /// With a store, every state's input and the exit's output must be `Codable` (``Orchestration/validate()``
     /// names each state that breaks this), and each transition costs a save: about a microsecond with
-    /// ``InMemoryCheckpointStore``, a few file-system syncs with ``FileCheckpointStore``. See <doc:Durability>.
+    /// ``InMemoryCheckpointStore``, a few file-system syncs with ``FileCheckpointStore`` (see the Durability article).
     public var checkpoints: (any CheckpointStore)?
 
     /// Creates options.
