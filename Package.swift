@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "research-report", targets: ["research-report"]),
         .executable(name: "event-monitoring", targets: ["event-monitoring"]),
         .executable(name: "quick-start", targets: ["quick-start"]),
+        .executable(name: "approval", targets: ["approval"]),
         .executable(name: "orchestra-bench", targets: ["orchestra-bench"]),
     ],
     targets: [
@@ -33,6 +34,12 @@ let package = Package(
             name: "data-analysis",
             dependencies: ["OrchestraAgents", "OrchestraTesting"],
             path: "Examples/DataAnalysis",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "approval",
+            dependencies: ["OrchestraAgents", "OrchestraTesting"],
+            path: "Examples/Approval",
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -68,7 +75,8 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "research-report", "event-monitoring", "data-analysis", "OrchestraAgents", "OrchestraTesting",
+                "research-report", "event-monitoring", "data-analysis", "approval", "OrchestraAgents",
+                "OrchestraTesting",
             ],
             swiftSettings: strictSettings
         ),
