@@ -21,7 +21,8 @@ extension ApprovalCommand {
             let why = checkpoint.error.map { ": \($0.message)" } ?? ""
             output.write(
                 "Run \(runID) is \(checkpoint.status.rawValue)\(place) (step \(checkpoint.step))\(why)\n"
-                    + "It does not wait for approval, so there is nothing to approve or revise.\n")
+                    + "It does not wait for approval; 'approval resume \(runID)' continues it from its last "
+                    + "checkpoint.\n")
             return
         }
         do throws(OrchestrationError) {
@@ -47,6 +48,17 @@ extension ApprovalCommand {
         do throws(OrchestrationError) {
             let review = Review.revise(notes: notes)
             report(try await machine.orchestration.resume(runID, answering: machine.approve, with: review), of: runID)
+        } catch {
+            throw failure(error, runID: runID)
+        }
+    }
+
+    /// `resume RUN-ID`: continues a run that stopped while drafting — its process killed, or its model down —
+    /// from its last checkpoint: the draft it was writing is written again, then the run waits for approval.
+    func resume(_ runID: RunID) async throws(Failure) {
+        output.write("Resuming run \(runID) from its last checkpoint…\n")
+        do throws(OrchestrationError) {
+            report(try await machine.orchestration.resume(runID), of: runID)
         } catch {
             throw failure(error, runID: runID)
         }

@@ -84,6 +84,7 @@ struct ApprovalCommand {
         case .show(let runID): try await show(runID)
         case .approve(let runID): try await approve(runID)
         case .revise(let runID, let notes): try await revise(runID, notes: notes)
+        case .resume(let runID): try await resume(runID)
         case .list: try await list()
         }
     }

@@ -15,6 +15,8 @@ struct ApprovalOptions: Equatable {
         case approve(RunID)
         /// Ask for a revision of a waiting run's draft.
         case revise(RunID, notes: String)
+        /// Continue a run that stopped while drafting, from its last checkpoint.
+        case resume(RunID)
         /// List the runs in the store.
         case list
     }
@@ -38,6 +40,7 @@ struct ApprovalOptions: Equatable {
                approval show RUN-ID [--store DIR]
                approval approve RUN-ID [--store DIR]
                approval revise RUN-ID NOTES [--store DIR]
+               approval resume RUN-ID [--store DIR]
                approval list [--store DIR]
                approval --help
         """
@@ -56,6 +59,8 @@ struct ApprovalOptions: Equatable {
           show RUN-ID           Print what the run waits for (the draft), or the report it published. Runs nothing.
           approve RUN-ID        Approve the draft: the run continues and publishes it.
           revise RUN-ID NOTES   Ask for a revision that follows NOTES: the run drafts again and waits again.
+          resume RUN-ID         Continue a run that stopped while drafting (killed, or the model failed) from its
+                                last checkpoint: the draft is written again, then the run waits for approval.
           list                  Every run in the store, with its status, state and step.
 
         TOPIC and NOTES are the rest of the words, so the quotes are optional.
@@ -103,6 +108,7 @@ struct ApprovalOptions: Equatable {
         case "start": command = .start(topic: try text(rest, "start needs a TOPIC"))
         case "show": command = .show(try runID(rest, for: name))
         case "approve": command = .approve(try runID(rest, for: name))
+        case "resume": command = .resume(try runID(rest, for: name))
         case "revise":
             command = .revise(
                 try runID(rest.prefix(1), for: name), notes: try text(rest.dropFirst(), "revise needs NOTES"))

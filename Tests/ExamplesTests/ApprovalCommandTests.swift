@@ -59,11 +59,23 @@ struct ApprovalCommandTests {
         #expect(show.status == 0)
         #expect(
             show.output.contains("\nRun \(id) is failed at state 'Draft' (step 1): state 'Draft' threw at step 1: "))
-        #expect(show.output.hasSuffix("It does not wait for approval, so there is nothing to approve or revise.\n"))
+        #expect(
+            show.output.hasSuffix(
+                "It does not wait for approval; 'approval resume \(id)' continues it from its last checkpoint.\n"))
         #expect(model.requests.count == 1)
 
         let list = await command(["list", "--store", store.path], model: model)
         #expect(list.output.hasSuffix("\n\(id)  failed  Draft  1     -\n"))
+
+        // The model is back: resume writes the draft it could not, and the run waits for approval.
+        let writer = OfflineWriter.make()
+        let resumed = await command(["resume", id, "--store", store.path], model: writer)
+        #expect(resumed.status == 0)
+        #expect(resumed.output.contains("Resuming run \(id) from its last checkpoint…\n"))
+        #expect(resumed.output.contains("Run \(id) waits for approval (state 'Approve', step 2)."))
+        #expect(writer.requests.count == 1)
+        let waiting = await command(["list", "--store", store.path], model: writer)
+        #expect(waiting.output.hasSuffix("\n\(id)  suspended  Approve  2     revision 1 of \"tides\"\n"))
     }
 
     @Test("the command line: a command, its words, and --store anywhere; everything else is refused")
@@ -75,6 +87,7 @@ struct ApprovalCommandTests {
             try ApprovalOptions.parse(["revise", id, "more\nmoon", "--store=runs"])
                 == .init(command: .revise(runID, notes: "more moon"), store: "runs"))
         #expect(try ApprovalOptions.parse(["--store", "/r", "show", id]) == .init(command: .show(runID), store: "/r"))
+        #expect(try ApprovalOptions.parse(["resume", id]) == .init(command: .resume(runID)))
         #expect(try ApprovalOptions.parse(["start", "--", "-5 tips"]) == .init(command: .start(topic: "-5 tips")))
         #expect(try ApprovalOptions.parse(["approve", id, "--bogus", "-h"]) == .init(command: .help))
 
@@ -84,6 +97,7 @@ struct ApprovalCommandTests {
             (["start", " "], "start needs a TOPIC"),
             (["show"], "show needs a RUN-ID"),
             (["approve", id, "now"], "approve takes one RUN-ID; 'now' is extra"),
+            (["resume"], "resume needs a RUN-ID"),
             (["revise", id], "revise needs NOTES"),
             (["list", "all"], "list takes no arguments, not 'all'"),
             (["list", "--store"], "--store needs a directory"),
