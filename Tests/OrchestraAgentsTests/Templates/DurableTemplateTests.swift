@@ -26,7 +26,9 @@ struct DurableTemplateTests {
     func fixedIsDurable() async throws {
         let workflow = try FixedTemplateTests.definition(
             #"[{"id": "say", "kind": "llm", "prompt": "Say ${input.word}"}]"#, output: "${say.output}")
-        let model = ScriptedModel([.failure(ModelError(.status(503, message: "down"), endpoint: "http://model")), .text("hello")])
+        let model = ScriptedModel([
+            .failure(ModelError(.status(503, message: "down"), endpoint: "http://model")), .text("hello"),
+        ])
         let store = InMemoryCheckpointStore()
         let fixed = try Orchestration.fixed(workflow, model: model, options: .init(checkpoints: store))
         #expect(fixed.validate().isEmpty)
