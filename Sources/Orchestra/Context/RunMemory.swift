@@ -27,7 +27,7 @@ public final class RunMemory: Sendable {
         /// Drops the saved value of `key`, which a write replaced before any read decoded it.
         mutating func forgetSaved<Value>(_ key: MemoryKey<Value>) {
             guard var entries = saved[key.name] else { return }
-            let type = String(reflecting: Value.self)
+            let type = memoryTypeName(Value.self)
             entries.removeAll { $0.type == type }
             saved[key.name] = entries.isEmpty ? nil : entries
         }
@@ -37,7 +37,7 @@ public final class RunMemory: Sendable {
             let slot = key.slot
             if let value = values[slot] { return value }
             guard !saved.isEmpty, var entries = saved[key.name] else { return nil }
-            let type = String(reflecting: Value.self)
+            let type = memoryTypeName(Value.self)
             guard let index = entries.firstIndex(where: { $0.type == type }) else { return nil }
             let entry = entries.remove(at: index)
             saved[key.name] = entries.isEmpty ? nil : entries
@@ -132,7 +132,7 @@ public final class RunMemory: Sendable {
         var entries: [Checkpoint.MemoryEntry] = []
         entries.reserveCapacity(values.count)
         for (slot, value) in values {
-            let type = String(reflecting: slot.valueType)
+            let type = memoryTypeName(slot.valueType)
             entries.append(
                 .init(
                     name: slot.name, type: type,
@@ -155,4 +155,13 @@ public final class RunMemory: Sendable {
             return storage.restoreFailure
         }
     }
+}
+
+/// How a checkpoint names a memory value's type: as `String(reflecting:)` writes it (`Swift.Array<Swift.String>`,
+/// `MyApp.Draft`), readable and stable across processes — except for a private or local type, whose reflected name
+/// holds a runtime address that differs in every process; such a type is named by its mangled name instead.
+func memoryTypeName(_ type: Any.Type) -> String {
+    let readable = String(reflecting: type)
+    guard readable.contains("(unknown context at ") else { return readable }
+    return _mangledTypeName(type) ?? readable
 }

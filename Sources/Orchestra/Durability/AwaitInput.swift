@@ -18,8 +18,9 @@
 /// The compiler checks the answer: `resume` takes an `Answer` and nothing else. The prompt is saved in the
 /// checkpoint, so `Prompt` must be `Codable`; a machine with an `AwaitInput` needs
 /// ``OrchestrationOptions/checkpoints``, which ``Orchestration/validate()`` reports when missing. The state
-/// suspends only as a state of the machine itself: inside a composite (a pipeline, a loop, a fan-out) or behind
-/// a policy it fails the run with ``OrchestrationError/Code/invalidConfiguration``.
+/// suspends only as a state of the machine itself: inside a composite (a pipeline, a loop, a fan-out) or wrapped
+/// in a policy (`.retry`, `.timeout`, `.fallback`, …) it fails the run with
+/// ``OrchestrationError/Code/invalidConfiguration``, which no policy retries or falls back from.
 public final class AwaitInput<Prompt: Sendable & Codable, Answer: Sendable>: Runnable<Prompt, Answer>,
     @unchecked Sendable
 {
@@ -42,13 +43,18 @@ public final class AwaitInput<Prompt: Sendable & Codable, Answer: Sendable>: Run
             }
             return typed
         }
-        guard context.parentNode == nil else {
+        guard context.machineState == ObjectIdentifier(self) else {
+            let place =
+                if let parent = context.parentNode {
+                    "ran inside '\(StatePath(parent))'"
+                } else {
+                    "is wrapped in a policy (retry, timeout, fallback, …)"
+                }
             throw OrchestrationError(
                 code: .invalidConfiguration, state: context.path.description, step: context.step,
                 runID: context.runID,
-                message: "AwaitInput '\(name)' ran inside '\(context.parentNode.map { "\(StatePath($0))" } ?? "?")'; "
-                    + "it can suspend a run only as a state of the machine itself — make it one, with advancers "
-                    + "to and from it"
+                message: "AwaitInput '\(name)' \(place); it can suspend a run only as a state of the machine "
+                    + "itself, with advancers to and from it — make it one, and leave policies to the states around it"
             )
         }
         throw SuspendRun(prompt: prompt)

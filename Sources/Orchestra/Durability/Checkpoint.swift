@@ -47,7 +47,8 @@ public struct Checkpoint: Sendable, Codable {
     public struct MemoryEntry: Sendable, Codable {
         /// The key's name.
         public var name: String
-        /// The key's value type, as `String(reflecting:)` writes it (`Swift.Array<Swift.String>`).
+        /// The key's value type, as `String(reflecting:)` writes it (`Swift.Array<Swift.String>`), or its mangled
+        /// name for a private or local type, whose reflected name differs from process to process.
         public var type: String
         /// The value.
         public var value: CheckpointValue

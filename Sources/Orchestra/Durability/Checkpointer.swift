@@ -31,11 +31,13 @@ final class Checkpointer {
 
     /// Saves that `state` runs next, as `step`, on `value`.
     ///
-    /// - Returns: The run's error when the checkpoint could not be saved; `after` names the state that completed.
+    /// - Returns: The run's error when the checkpoint could not be saved; `after` names the state that completed, and
+    ///   its step.
     nonisolated(nonsending) func save(
         running state: any StateNode, name: String, value: any Sendable, step: Int, scope: RunScope,
-        record: RunRecord, after completed: String?
+        record: RunRecord, after completed: (name: String, step: Int)?
     ) async -> OrchestrationError? {
+        let (errorState, errorStep) = completed ?? (name, step)
         do throws(CheckpointError) {
             let checkpoint = Checkpoint(
                 runID: runID, status: .running, step: step, state: name,
@@ -45,14 +47,13 @@ final class Checkpointer {
                 memory: try scope.memoryIfMade?.checkpointEntries() ?? [], recordedSteps: record.steps.count,
                 startedAt: startedAt
             )
-            if let failure = await save(checkpoint, record: record, scope: scope, state: completed ?? name, step: step)
-            {
+            if let failure = await save(checkpoint, record: record, scope: scope, state: errorState, step: errorStep) {
                 return failure
             }
             last = checkpoint
             return nil
         } catch {
-            return failed(error, state: completed ?? name, step: step)
+            return failed(error, state: errorState, step: errorStep)
         }
     }
 
@@ -128,6 +129,12 @@ final class Checkpointer {
             try await store.save(checkpoint, appending: steps)
         } catch {
             storeFailed = true
+            if error is CancellationError || scope.isCancelled {
+                return OrchestrationError(
+                    code: .cancelled, state: state, step: step, runID: runID, underlying: error,
+                    message: "the run was cancelled while its checkpoint at state '\(state)' (step \(step)) was saved"
+                )
+            }
             return failed(error, state: state, step: step)
         }
         savedSteps = record.steps.count

@@ -224,7 +224,9 @@ extension FileCheckpointStore {
     /// Replaces `target` with `bytes` atomically: through `temporary`, flushed, then renamed over it.
     private func replace(_ target: StoreFile, with bytes: Data, using temporary: StoreFile) throws(CheckpointError) {
         let flags = O_WRONLY | O_CREAT | O_TRUNC
-        guard let file = try temporary.open(in: directoryDescriptor, flags: flags) else { return }
+        guard let file = try temporary.open(in: directoryDescriptor, flags: flags) else {
+            throw temporary.corrupt("the temporary file could not be created, though it is opened with O_CREAT")
+        }
         if let faultHook {
             let half = bytes.count / 2
             try temporary.write(bytes.prefix(half), to: file, at: 0)

@@ -84,8 +84,8 @@ public struct OrchestrationError: Error, Sendable, CustomStringConvertible {
         public static let checkpointFailed = Code(.checkpointFailed)
         /// ``Orchestration/resume(_:)`` was asked for a run the checkpoint store does not hold.
         public static let runNotFound = Code(.runNotFound)
-        /// A run cannot be resumed: the orchestration has no checkpoint store, the run is running in this
-        /// process, or its checkpoint names a state this machine does not have.
+        /// A run cannot be resumed: the orchestration has no checkpoint store, the run is running (or being
+        /// resumed) in this process, or its checkpoint names a state this machine does not have.
         public static let notResumable = Code(.notResumable)
         /// ``Orchestration/resume(_:answering:with:)`` was called for a run that is not waiting at that state.
         public static let notAwaitingInput = Code(.notAwaitingInput)

@@ -14,13 +14,14 @@ extension Orchestration {
     /// }
     /// ```
     ///
-    /// Resume a run in one process at a time: this process refuses a run it is running, but cannot see other
-    /// processes.
+    /// Resume a run in one process at a time: this process refuses a run it is running or resuming, through any
+    /// orchestration, but cannot see other processes.
     ///
     /// - Parameter runID: The run, as its checkpoints name it.
     /// - Returns: The run's output, or where it waits for an answer.
     /// - Throws: ``OrchestrationError``: ``OrchestrationError/Code/runNotFound``, ``OrchestrationError/Code/notResumable``
-    ///   (no store, the run is running here, or its checkpoint names a state this machine lacks),
+    ///   (no store, the run is running or being resumed in this process, or its checkpoint names a state this
+    ///   machine lacks),
     ///   ``OrchestrationError/Code/checkpointFailed``, or why the resumed run did not complete.
     @concurrent public nonisolated func resume(_ runID: RunID) async throws(OrchestrationError) -> RunOutcome<Output> {
         try await resume(runID, answering: nil)

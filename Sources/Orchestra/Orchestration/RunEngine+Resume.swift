@@ -12,8 +12,11 @@ struct Resumed: Sendable {
     var answer: (any Sendable)?
 }
 
-/// The ids of the runs in flight, for one engine that keeps checkpoints.
+/// The ids of the durable runs in flight in this process, whichever orchestration runs them: run ids are unique,
+/// so one registry serves every store.
 final class ActiveRuns: Sendable {
+    static let shared = ActiveRuns()
+
     private let ids = Mutex<Set<RunID>>([])
 
     /// Adds `id`; `false` when it is already in flight.
@@ -50,6 +53,25 @@ extension RunEngine {
                     "the orchestration has no checkpoint store (OrchestrationOptions.checkpoints), so it keeps no runs "
                         + "to resume"))
         }
+        // Claimed before the checkpoint is read, so that two resumes of one run cannot both read it and both run:
+        // the second is refused until the first has ended.
+        guard active.claim(runID) else {
+            return .failure(
+                Self.refusal(
+                    .notResumable, runID,
+                    "run \(runID) is running, or being resumed, in this process; wait for it to end before resuming it")
+            )
+        }
+        let plan = await prepareClaimed(runID, store: store, answering: answering)
+        if case .success(.run) = plan { return plan }
+        active.release(runID)
+        return plan
+    }
+
+    /// ``prepareResume(_:answering:)`` once the run is claimed.
+    private nonisolated(nonsending) func prepareClaimed(
+        _ runID: RunID, store: any CheckpointStore, answering: (state: any StateNode, answer: any Sendable)?
+    ) async -> Result<ResumePlan, OrchestrationError> {
         let loaded: StoredRun?
         do {
             loaded = try await store.load(runID)
@@ -68,6 +90,16 @@ extension RunEngine {
             )
         }
         let checkpoint = stored.checkpoint
+        guard checkpoint.format <= Checkpoint.currentFormat else {
+            let problem = CheckpointError(
+                code: .unsupportedFormat, runID: runID, location: "run \(runID)'s checkpoint",
+                message: "the checkpoint is in format \(checkpoint.format), newer than this version of Orchestra "
+                    + "reads (\(Checkpoint.currentFormat) and below)")
+            return .failure(
+                OrchestrationError(
+                    code: .checkpointFailed, runID: runID, underlying: problem,
+                    message: "run \(runID) cannot be resumed: \(problem.message)"))
+        }
         if let answering, checkpoint.status != .suspended {
             return .failure(
                 Self.refusal(
@@ -104,11 +136,6 @@ extension RunEngine {
                             + "'\(answering.state.stateName)'; answer '\(node.stateName)'"
                     )
                 }
-            }
-            guard active.claim(runID) else {
-                throw Self.refusal(
-                    .notResumable, runID,
-                    "run \(runID) is running in this process; wait for it to end before resuming it")
             }
             let resumed = Resumed(
                 node: node, value: value, step: checkpoint.step, stored: stored,

@@ -15,9 +15,8 @@ struct RunEngine: Sendable {
     let hub: EventHub
     let validation: ValidationCache
     let stepsHint = StepsHint()
-    /// The runs of this machine in flight in this process, when it keeps checkpoints: a run is resumed only
-    /// when it is not one of them.
-    let active = ActiveRuns()
+    /// The durable runs in flight in this process: a run is resumed only when it is not one of them.
+    var active: ActiveRuns { ActiveRuns.shared }
 
     /// Runs the machine on `input` to its end. Never throws: the outcome is in the result.
     ///
@@ -137,7 +136,7 @@ struct RunEngine: Sendable {
                 events.append(step, name, started, .stateStarted)
                 events.flush()
                 scope.stateStarted(step: step)
-                let context = RunContext(scope: scope, step: step, state: name)
+                let context = RunContext(scope: scope, step: step, state: name, machineState: ObjectIdentifier(node))
                 do {
                     // A synchronous state runs without an async call: no frame to allocate, no executor check.
                     let stateClock = timed ? clock : nil
@@ -171,13 +170,18 @@ struct RunEngine: Sendable {
                         if lastStep != step { record.appendChildSteps(scope.takeChildSteps()) }
                     }
                     // The checkpoint for the next state, once the record holds this one.
-                    if let checkpointer, case .execute(let target, let input, let nextStep) = action,
-                        let failure = await checkpointer.save(
+                    if let checkpointer, case .execute(let target, let input, let nextStep) = action {
+                        if let failure = await checkpointer.save(
                             running: target, name: machine.stateName, value: input, step: nextStep, scope: scope,
-                            record: record, after: name)
-                    {
-                        action = .fail(failure)
-                        next = nil
+                            record: record, after: (name, step))
+                        {
+                            action = .fail(failure)
+                            next = nil
+                        } else if scope.isCancelled {
+                            // Cancelled while the checkpoint was saved: the next state does not start.
+                            action = machine.cancelledBeforeNextState()
+                            next = nil
+                        }
                     }
                     if let next, scope.isListened {
                         if !nowIsFresh {

@@ -137,6 +137,11 @@ struct RunStateMachine {
         }
     }
 
+    /// The run was cancelled after the current state was chosen, before it started (while its checkpoint was saved).
+    func cancelledBeforeNextState() -> Action {
+        .fail(cancelled(during: "before state '\(stateName)' started, while its checkpoint was saved"))
+    }
+
     /// The current state threw `error`.
     mutating func stateThrew(_ error: any Error, isCancelled: Bool) -> Action {
         if isCancelled {

@@ -109,29 +109,46 @@ struct ApprovalMachine {
 final class JSONCheckpointStore: CheckpointStore {
     private let inner = InMemoryCheckpointStore()
     private let saves = Mutex(0)
+    private let encodedSizes = Mutex<[Int]>([])
     /// Called before each save with its number, from 1; throwing fails that save.
-    let beforeSave: @Sendable (Int) throws -> Void
+    let beforeSave: @Sendable (Int) async throws -> Void
+    /// Called before each load; the test may hold it there.
+    let beforeLoad: @Sendable () async -> Void
 
-    init(beforeSave: @escaping @Sendable (Int) throws -> Void = { _ in }) {
+    init(
+        beforeSave: @escaping @Sendable (Int) async throws -> Void = { _ in },
+        beforeLoad: @escaping @Sendable () async -> Void = {}
+    ) {
         self.beforeSave = beforeSave
+        self.beforeLoad = beforeLoad
     }
 
     var saveCount: Int { saves.withLock { $0 } }
+    /// The size of each checkpoint saved, as JSON.
+    var sizes: [Int] { encodedSizes.withLock { $0 } }
+    /// The type names of the memory entries of every checkpoint saved.
+    var memoryTypes: [String] { savedTypes.withLock { $0 } }
+    private let savedTypes = Mutex<[String]>([])
 
     func save(_ checkpoint: Checkpoint, appending steps: [RunRecord.Step]) async throws {
         let number = saves.withLock { count in
             count += 1
             return count
         }
-        try beforeSave(number)
+        try await beforeSave(number)
         let data = try JSONEncoder().encode(checkpoint)
+        encodedSizes.withLock { $0.append(data.count) }
+        savedTypes.withLock { $0.append(contentsOf: checkpoint.memory.map(\.type)) }
         let stepsData = try JSONEncoder().encode(steps)
         try await inner.save(
             JSONDecoder().decode(Checkpoint.self, from: data),
             appending: JSONDecoder().decode([RunRecord.Step].self, from: stepsData))
     }
 
-    func load(_ runID: RunID) async throws -> StoredRun? { try await inner.load(runID) }
+    func load(_ runID: RunID) async throws -> StoredRun? {
+        await beforeLoad()
+        return try await inner.load(runID)
+    }
     func runs() async throws -> [Checkpoint] { try await inner.runs() }
     func delete(_ runID: RunID) async throws { try await inner.delete(runID) }
 }

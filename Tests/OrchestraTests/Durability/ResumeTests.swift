@@ -125,7 +125,7 @@ struct ResumeTests {
         #expect(await eventually { gate.isWaiting })
         let error = await #expect(throws: OrchestrationError.self) { try await orchestration.resume(handle.id) }
         #expect(error?.code == .notResumable)
-        #expect(error?.message.contains("running in this process") == true)
+        #expect(error?.message.contains("is running, or being resumed, in this process") == true)
         gate.open()
         #expect(try await handle.value == 1)
     }
