@@ -16,16 +16,12 @@ public struct RunContext: Sendable {
     public let state: String
     /// The composite running this state, when it is a composite's child.
     let parentNode: PathNode?
-    /// The state of the machine the engine is executing at this step; `nil` in a composite's child. A policy
-    /// hands its inner runnable the same context, so this is the policy, not the runnable it wraps.
-    let machineState: ObjectIdentifier?
 
-    init(scope: RunScope, step: Int, state: String, parent: PathNode? = nil, machineState: ObjectIdentifier? = nil) {
+    init(scope: RunScope, step: Int, state: String, parent: PathNode? = nil) {
         self.scope = scope
         self.step = step
         self.state = state
         self.parentNode = parent
-        self.machineState = machineState
     }
 
     /// Where the state being executed sits, as in `Research/ForEach[3]/Search`; its name alone for a

@@ -20,7 +20,7 @@
 /// ``OrchestrationOptions/checkpoints``, which ``Orchestration/validate()`` reports when missing. The state
 /// suspends only as a state of the machine itself: inside a composite (a pipeline, a loop, a fan-out) or wrapped
 /// in a policy (`.retry`, `.timeout`, `.fallback`, …) it fails the run with
-/// ``OrchestrationError/Code/invalidConfiguration``, which no policy retries or falls back from.
+/// ``OrchestrationError/Code/invalidConfiguration``; no policy retries the suspension or falls back from it.
 public final class AwaitInput<Prompt: Sendable & Codable, Answer: Sendable>: Runnable<Prompt, Answer>,
     @unchecked Sendable
 {
@@ -43,18 +43,12 @@ public final class AwaitInput<Prompt: Sendable & Codable, Answer: Sendable>: Run
             }
             return typed
         }
-        guard context.machineState == ObjectIdentifier(self) else {
-            let place =
-                if let parent = context.parentNode {
-                    "ran inside '\(StatePath(parent))'"
-                } else {
-                    "is wrapped in a policy (retry, timeout, fallback, …)"
-                }
+        if let parent = context.parentNode {
             throw OrchestrationError(
                 code: .invalidConfiguration, state: context.path.description, step: context.step,
                 runID: context.runID,
-                message: "AwaitInput '\(name)' \(place); it can suspend a run only as a state of the machine "
-                    + "itself, with advancers to and from it — make it one, and leave policies to the states around it"
+                message: "AwaitInput '\(name)' ran inside '\(StatePath(parent))'; it can suspend a run only as a state "
+                    + "of the machine itself, with advancers to and from it — make it one"
             )
         }
         throw SuspendRun(prompt: prompt)

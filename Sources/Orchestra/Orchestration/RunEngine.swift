@@ -17,6 +17,8 @@ struct RunEngine: Sendable {
     let stepsHint = StepsHint()
     /// The durable runs in flight in this process: a run is resumed only when it is not one of them.
     var active: ActiveRuns { ActiveRuns.shared }
+    /// Whether runs save checkpoints: a flag, so that a run without a store never copies the store's existential.
+    var isDurable: Bool { validation.durable }
 
     /// Runs the machine on `input` to its end. Never throws: the outcome is in the result.
     ///
@@ -27,10 +29,10 @@ struct RunEngine: Sendable {
     nonisolated(nonsending) func run(_ input: any Sendable, id: RunID, log: RunEventLog?) async -> RunFinish {
         let scope = RunScope(
             runID: id, clock: clock, hub: hub, log: log, stepLimit: options.stepLimit,
-            records: options.recordsRuns || options.checkpoints != nil
+            records: options.recordsRuns || isDurable
         )
         // A durable run is in flight here until it ends, so it is not resumed meanwhile.
-        let claimed = options.checkpoints != nil && active.claim(id)
+        let claimed = isDurable && active.claim(id)
         defer { if claimed { active.release(id) } }
         // One handler per run, so that each step checks a flag instead of `Task.isCancelled`.
         return await withTaskCancellationHandler {
@@ -111,7 +113,7 @@ struct RunEngine: Sendable {
             if let store = options.checkpoints { checkpointer = Checkpointer(store: store, resuming: resumed.stored) }
         } else {
             action = machine.begin(at: start, named: startName, input: input, isCancelled: scope.isCancelled)
-            if let store = options.checkpoints, case .execute = action {
+            if isDurable, let store = options.checkpoints, case .execute = action {
                 let saver = Checkpointer(store: store, runID: id, startedAt: record.startedAt)
                 if let failure = await saver.save(
                     running: start, name: startName, value: input, step: 1, scope: scope, record: record, after: nil)
@@ -136,7 +138,7 @@ struct RunEngine: Sendable {
                 events.append(step, name, started, .stateStarted)
                 events.flush()
                 scope.stateStarted(step: step)
-                let context = RunContext(scope: scope, step: step, state: name, machineState: ObjectIdentifier(node))
+                let context = RunContext(scope: scope, step: step, state: name)
                 do {
                     // A synchronous state runs without an async call: no frame to allocate, no executor check.
                     let stateClock = timed ? clock : nil
@@ -195,7 +197,9 @@ struct RunEngine: Sendable {
                     if nowIsFresh { now = clock.now() }
                     if let suspend = error as? SuspendRun, !scope.isCancelled {
                         let suspension = Suspension(runID: id, state: name, step: step, prompt: suspend.prompt)
-                        if let failure = await suspendFailure(checkpointer, suspension, scope: scope, record: record) {
+                        if let failure = await suspendFailure(
+                            checkpointer, suspension, from: node, scope: scope, record: record)
+                        {
                             action = .fail(failure)
                             events.append(step, name, now, .stateFailed(failure))
                             continue
@@ -307,8 +311,18 @@ extension RunEngine {
     /// Saves the checkpoint of a run that suspends; the error when it could not be saved, or when there is no
     /// store to save it in.
     fileprivate nonisolated(nonsending) func suspendFailure(
-        _ checkpointer: Checkpointer?, _ suspension: Suspension, scope: RunScope, record: RunRecord
+        _ checkpointer: Checkpointer?, _ suspension: Suspension, from node: any StateNode, scope: RunScope,
+        record: RunRecord
     ) async -> OrchestrationError? {
+        // A policy passes the suspension through untouched (it is beyond policies), so it arrives from the policy.
+        guard node is any AwaitingState else {
+            return OrchestrationError(
+                code: .invalidConfiguration, state: suspension.state, step: suspension.step, runID: suspension.runID,
+                message:
+                    "AwaitInput '\(suspension.state)' is wrapped in a policy (retry, timeout, fallback, …); it can "
+                    + "suspend a run only as a state of the machine itself — leave policies to the states around it"
+            )
+        }
         guard let checkpointer else {
             return OrchestrationError(
                 code: .invalidConfiguration, state: suspension.state, step: suspension.step, runID: suspension.runID,

@@ -1,9 +1,9 @@
 extension RunContext {
     /// Whether `error` is out of every policy's hands: the run or the task was cancelled, or the error
-    /// stops the run (the step limit), or the machine is misconfigured. Such errors are never retried,
-    /// never fallen back from, and never count against a ``CircuitBreaker``.
+    /// stops the run (the step limit), or the machine is misconfigured, or it is an ``AwaitInput`` suspending
+    /// the run. Such errors are never retried, never fallen back from, and never count against a ``CircuitBreaker``.
     package func isBeyondPolicies(_ error: any Error) -> Bool {
-        if error is CancellationError || scope.isCancelled || Task.isCancelled { return true }
+        if error is CancellationError || error is SuspendRun || scope.isCancelled || Task.isCancelled { return true }
         if let error = error as? OrchestrationError, error.stopsTheRun || error.code == .invalidConfiguration {
             return true
         }
