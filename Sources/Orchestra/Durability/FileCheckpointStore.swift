@@ -116,10 +116,34 @@ public final class FileCheckpointStore: CheckpointStore {
     /// ignored.
     ///
     /// - Throws: ``CheckpointError`` naming the first checkpoint file that cannot be read, as ``load(_:)`` would.
+    ///   To list the other runs anyway — a recovery loop must not stop at one damaged run — use
+    ///   ``readableRuns()``.
     public func runs() async throws -> [Checkpoint] {
+        let (checkpoints, unreadable) = try listing()
+        if let first = unreadable.first { throw first }
+        return checkpoints
+    }
+
+    /// Every run whose checkpoint can be read, and an error for each that cannot.
+    ///
+    /// ```swift
+    /// let (runs, unreadable) = try await store.readableRuns()
+    /// for problem in unreadable { log("skipped \(problem.location): \(problem.message)") }
+    /// for run in runs where run.status == .running { _ = try await orchestration.resume(run.runID) }
+    /// ```
+    ///
+    /// - Returns: The readable runs' latest checkpoints, by the time the runs started; and a ``CheckpointError``
+    ///   naming each checkpoint file that could not be read.
+    /// - Throws: ``CheckpointError`` with code ``CheckpointError/Code/io`` when the directory cannot be listed.
+    public func readableRuns() async throws(CheckpointError) -> (runs: [Checkpoint], unreadable: [CheckpointError]) {
+        try listing()
+    }
+
+    /// The readable checkpoints, sorted, and the errors of the unreadable ones, in file-name order.
+    private func listing() throws(CheckpointError) -> (runs: [Checkpoint], unreadable: [CheckpointError]) {
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directoryPath)
+            names = try FileManager.default.contentsOfDirectory(atPath: directoryPath).sorted()
         } catch {
             throw CheckpointError(
                 code: .io, location: directoryPath, message: "could not list the directory \(directoryPath)",
@@ -127,16 +151,22 @@ public final class FileCheckpointStore: CheckpointStore {
         }
         let decoder = JSONDecoder()
         var checkpoints: [Checkpoint] = []
+        var unreadable: [CheckpointError] = []
         for name in names where name.hasSuffix(Self.checkpointSuffix) && !name.hasPrefix(".") {
             guard let uuid = UUID(uuidString: String(name.dropLast(Self.checkpointSuffix.count))) else { continue }
             let file = files(of: RunID(uuid)).checkpoint
-            // Only the names this store writes; a run deleted since the listing is gone.
-            guard file.name == name, let bytes = try file.contents(in: directoryDescriptor) else { continue }
-            checkpoints.append(try file.decodeCheckpoint(bytes, decoder: decoder).checkpoint)
+            do throws(CheckpointError) {
+                // Only the names this store writes; a run deleted since the listing is gone.
+                guard file.name == name, let bytes = try file.contents(in: directoryDescriptor) else { continue }
+                checkpoints.append(try file.decodeCheckpoint(bytes, decoder: decoder).checkpoint)
+            } catch {
+                unreadable.append(error)
+            }
         }
-        return checkpoints.sorted {
+        let sorted = checkpoints.sorted {
             ($0.startedAt, $0.runID.description) < ($1.startedAt, $1.runID.description)
         }
+        return (sorted, unreadable)
     }
 
     /// Removes the run's files; does nothing when there are none.

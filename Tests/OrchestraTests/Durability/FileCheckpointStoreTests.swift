@@ -176,6 +176,31 @@ struct FileCheckpointStoreTests {
         }
     }
 
+    @Test("one damaged checkpoint fails runs(), naming it; readableRuns() lists the others and names the damaged one")
+    func damagedRunDoesNotHideTheOthers() async throws {
+        try await withFileStore { store, directory in
+            let runs = (0..<3).map { _ in RunID() }
+            for runID in runs {
+                try await store.save(makeCheckpoint(runID, step: 1, recordedSteps: 0), appending: [])
+            }
+            let damaged = directory.appending(path: "\(runs[1]).checkpoint.json")
+            try Data("{ not a record".utf8).write(to: damaged)
+
+            do {
+                _ = try await store.runs()
+                Issue.record("runs() listed a store with a damaged checkpoint")
+            } catch let error as CheckpointError {
+                #expect(error.code == .corrupt)
+                #expect(error.location.hasSuffix("\(runs[1]).checkpoint.json"))
+            }
+            let (readable, unreadable) = try await store.readableRuns()
+            #expect(Set(readable.map(\.runID)) == [runs[0], runs[2]])
+            #expect(unreadable.count == 1)
+            #expect(unreadable.first?.code == .corrupt)
+            #expect(unreadable.first?.runID == runs[1])
+        }
+    }
+
     @Test("delete removes the run's files, a leftover temporary file included, and only those")
     func deleteRemovesFiles() async throws {
         try await withFileStore { store, directory in
