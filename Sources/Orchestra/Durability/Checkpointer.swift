@@ -38,22 +38,12 @@ final class Checkpointer {
         record: RunRecord, after completed: (name: String, step: Int)?
     ) async -> OrchestrationError? {
         let (errorState, errorStep) = completed ?? (name, step)
-        do throws(CheckpointError) {
-            let checkpoint = Checkpoint(
-                runID: runID, status: .running, step: step, state: name,
-                value: state.inputIsCodable
-                    ? CheckpointValue(encodable: value)
-                    : try CheckpointValue(value, location: "the input of state '\(name)'"),
-                memory: try scope.memoryIfMade?.checkpointEntries() ?? [], recordedSteps: record.steps.count,
-                startedAt: startedAt
-            )
-            if let failure = await save(checkpoint, record: record, scope: scope, state: errorState, step: errorStep) {
-                return failure
-            }
-            last = checkpoint
-            return nil
-        } catch {
-            return failed(error, state: errorState, step: errorStep)
+        return await save(.running, at: name, step: step, scope: scope, record: record, blame: (errorState, errorStep))
+        {
+            () throws(CheckpointError) in
+            state.inputIsCodable
+                ? CheckpointValue(encodable: value)
+                : try CheckpointValue(value, location: "the input of state '\(name)'")
         }
     }
 
@@ -61,20 +51,32 @@ final class Checkpointer {
     nonisolated(nonsending) func save(
         suspendedAt state: String, prompt: any Sendable, step: Int, scope: RunScope, record: RunRecord
     ) async -> OrchestrationError? {
+        await save(.suspended, at: state, step: step, scope: scope, record: record, blame: (state, step)) {
+            () throws(CheckpointError) in
+            try CheckpointValue(prompt, location: "the prompt of state '\(state)'")
+        }
+    }
+
+    /// Saves a checkpoint of a run that goes on, or waits, at `state` with the memory as it is now, and keeps it as
+    /// the one a failure leaves; a failure to save is blamed on `blame`.
+    private nonisolated(nonsending) func save(
+        _ status: RunRecord.Status, at state: String, step: Int, scope: RunScope, record: RunRecord,
+        blame: (state: String, step: Int), value: () throws(CheckpointError) -> CheckpointValue
+    ) async -> OrchestrationError? {
         do throws(CheckpointError) {
             let checkpoint = Checkpoint(
-                runID: runID, status: .suspended, step: step, state: state,
-                value: try CheckpointValue(prompt, location: "the prompt of state '\(state)'"),
+                runID: runID, status: status, step: step, state: state, value: try value(),
                 memory: try scope.memoryIfMade?.checkpointEntries() ?? [], recordedSteps: record.steps.count,
                 startedAt: startedAt
             )
-            if let failure = await save(checkpoint, record: record, scope: scope, state: state, step: step) {
+            if let failure = await save(checkpoint, record: record, scope: scope, state: blame.state, step: blame.step)
+            {
                 return failure
             }
             last = checkpoint
             return nil
         } catch {
-            return failed(error, state: state, step: step)
+            return failed(error, state: blame.state, step: blame.step)
         }
     }
 
