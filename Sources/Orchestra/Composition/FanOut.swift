@@ -13,6 +13,8 @@ open class FanOut<Input: Sendable, Output: Sendable>: Runnable<Input, [Output]>,
     // @unchecked: `branches` is an immutable array of Sendable states.
     let branches: [any StateNode]
 
+    override var composition: Composition? { Composition(kind: .fanOut, children: branches) }
+
     /// Creates a fan-out from its branches.
     ///
     /// - Parameters:

@@ -31,6 +31,8 @@ import Synchronization
 open class ForEach<Element: Sendable, Value: Sendable>: Runnable<[Element], [Value]>, @unchecked Sendable {
     // @unchecked: every stored property is immutable and Sendable.
     let body: any StateNode
+
+    override var composition: Composition? { Composition(kind: .forEach, children: [body]) }
     let maxConcurrency: Int
     /// Whether a failed element ends the state (fail fast) or becomes that element's value.
     let collects: Bool

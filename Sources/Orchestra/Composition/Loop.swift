@@ -16,6 +16,8 @@
 open class Loop<Value: Sendable>: Runnable<Value, Value>, @unchecked Sendable {
     // @unchecked: every stored property is immutable and Sendable.
     let body: Runnable<Value, Value>
+
+    override var composition: Composition? { Composition(kind: .loop, children: [body]) }
     let condition: @Sendable (Value) throws -> Bool
     let maxIterations: Int
 

@@ -38,6 +38,8 @@ open class Parallel<Input: Sendable, First: Sendable, each Rest: Sendable>:
     // @unchecked: `branches` is an immutable array of Sendable states.
     let branches: [any StateNode]
 
+    override var composition: Composition? { Composition(kind: .parallel, children: branches) }
+
     /// Creates a parallel state from its branches.
     ///
     /// - Parameters:

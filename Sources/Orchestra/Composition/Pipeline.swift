@@ -35,6 +35,8 @@ open class Pipeline<Input: Sendable, Output: Sendable>: Runnable<Input, Output>,
     // @unchecked: `steps` is an immutable array of Sendable states.
     let steps: [any StateNode]
 
+    override var composition: Composition? { Composition(kind: .pipeline, children: steps) }
+
     /// Creates a pipeline from its steps.
     ///
     /// - Parameters:

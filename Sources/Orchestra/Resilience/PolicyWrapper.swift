@@ -8,4 +8,7 @@ class PolicyWrapper<Input: Sendable, Output: Sendable>: Runnable<Input, Output>,
         self.wrapped = wrapped
         super.init(name: wrapped.name)
     }
+
+    /// A policy draws as the runnable it wraps.
+    override var composition: Composition? { wrapped.composition }
 }

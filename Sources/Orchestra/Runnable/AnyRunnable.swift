@@ -82,6 +82,8 @@ open class AnyRunnable<Input: Sendable>: @unchecked Sendable {
 
     var inputType: Any.Type { Input.self }
 
+    var composition: Composition? { nil }
+
     var outputType: Any.Type { Never.self }
 
     func restoreInput(_ value: CheckpointValue) throws(CheckpointError) -> any Sendable {

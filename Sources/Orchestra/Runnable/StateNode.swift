@@ -29,6 +29,27 @@ protocol StateNode: AnyObject, Sendable {
     func restoreOutput(_ value: CheckpointValue) throws(CheckpointError) -> any Sendable
     /// Whether the state's input can be saved in a checkpoint and read back.
     var inputIsCodable: Bool { get }
+    /// What a composite runs inside, for graphs; `nil` for a plain state.
+    var composition: Composition? { get }
+}
+
+/// A composite's inner states, as a graph draws them.
+struct Composition {
+    enum Kind: String {
+        /// Children run one after another.
+        case pipeline = "Pipeline"
+        /// Children run at once, each on the same input.
+        case parallel = "Parallel"
+        /// Children run at once; their outputs are collected.
+        case fanOut = "FanOut"
+        /// The one child runs once per element.
+        case forEach = "ForEach"
+        /// The one child runs again until a condition holds.
+        case loop = "Loop"
+    }
+
+    var kind: Kind
+    var children: [any StateNode]
 }
 
 extension StateNode {

@@ -1,0 +1,98 @@
+extension MachineGraph {
+    /// The graph as a Mermaid `flowchart`, to paste into Markdown inside a code block marked `mermaid`.
+    ///
+    /// The start and exit are marked by `start` and `end` terminals; composites are subgraphs titled with their
+    /// name and kind; conditional arrows are dotted.
+    public var mermaid: String {
+        var lines = ["flowchart TD", "    __start__([start])", "    __end__([end])"]
+        if hasUndeclared { lines.append("    \(Self.undeclaredID){{\"?\"}}") }
+        func declare(_ parent: String?, indent: String) {
+            for node in children(of: parent) {
+                if let kind = node.composite {
+                    let title = node.name == kind ? kind : "\(node.name) · \(kind)"
+                    lines.append("\(indent)subgraph \(node.id) [\"\(Self.mermaidText(title))\"]")
+                    declare(node.id, indent: indent + "    ")
+                    lines.append("\(indent)end")
+                } else {
+                    lines.append("\(indent)\(node.id)[\"\(Self.mermaidText(node.name))\"]")
+                }
+            }
+        }
+        declare(nil, indent: "    ")
+        lines.append("    __start__ --> \(start)")
+        for edge in edges {
+            let arrow = edge.isConditional ? "-.->" : "-->"
+            let label = edge.label.map { "|\"\(Self.mermaidText($0))\"|" } ?? ""
+            lines.append("    \(edge.from) \(arrow)\(label) \(edge.to)")
+        }
+        lines.append("    \(exit) --> __end__")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The graph in Graphviz DOT, to render with `dot -Tsvg`.
+    ///
+    /// Composites are clusters; each holds a small node with the composite's name, where its arrows begin and end.
+    public var dot: String {
+        var lines = [
+            "digraph machine {", "    compound=true;", "    node [shape=box, style=rounded];",
+            "    __start__ [label=\"start\", shape=circle];", "    __end__ [label=\"end\", shape=doublecircle];",
+        ]
+        if hasUndeclared { lines.append("    \(Self.undeclaredID) [label=\"?\", shape=hexagon];") }
+        func declare(_ parent: String?, indent: String) {
+            for node in children(of: parent) {
+                if let kind = node.composite {
+                    lines.append("\(indent)subgraph cluster_\(node.id) {")
+                    lines.append("\(indent)    label=\"\(Self.dotText(kind))\";")
+                    lines.append("\(indent)    \(node.id) [label=\"\(Self.dotText(node.name))\", shape=plaintext];")
+                    declare(node.id, indent: indent + "    ")
+                    lines.append("\(indent)}")
+                } else {
+                    lines.append("\(indent)\(node.id) [label=\"\(Self.dotText(node.name))\"];")
+                }
+            }
+        }
+        declare(nil, indent: "    ")
+        lines.append("    __start__ -> \(start);")
+        for edge in edges {
+            var attributes: [String] = []
+            if let label = edge.label { attributes.append("label=\"\(Self.dotText(label))\"") }
+            if edge.isConditional { attributes.append("style=dashed") }
+            let suffix = attributes.isEmpty ? "" : " [\(attributes.joined(separator: ", "))]"
+            lines.append("    \(edge.from) -> \(edge.to)\(suffix);")
+        }
+        lines.append("    \(exit) -> __end__;")
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Text inside a quoted Mermaid label: quotes and the characters Mermaid reads as markup become entity codes.
+    static func mermaidText(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "\"": escaped += "#quot;"
+            case "<": escaped += "#lt;"
+            case ">": escaped += "#gt;"
+            case "|": escaped += "#124;"
+            case "#": escaped += "#35;"
+            case "\n": escaped += " "
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// Text inside a quoted DOT string.
+    static func dotText(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
