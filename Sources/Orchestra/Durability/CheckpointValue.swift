@@ -50,14 +50,12 @@ public struct CheckpointValue: Sendable, Codable, CustomStringConvertible {
         switch storage {
         case .json(let json): return json
         case .value(let value):
+            guard let encodable = value as? any Encodable else {
+                throw CheckpointError(
+                    code: .notCodable, location: "a checkpoint value", message: "\(type(of: value)) is not Codable")
+            }
             do {
-                guard let encodable = value as? any Encodable else {
-                    throw CheckpointError(
-                        code: .notCodable, location: "a checkpoint value", message: "\(type(of: value)) is not Codable")
-                }
                 return String(decoding: try JSONEncoder().encode(encodable), as: UTF8.self)
-            } catch let error as CheckpointError {
-                throw error
             } catch {
                 throw CheckpointError(
                     code: .notCodable, location: "a checkpoint value",

@@ -6,19 +6,16 @@ extension MachineGraph {
     public var mermaid: String {
         var lines = ["flowchart TD", "    __start__([start])", "    __end__([end])"]
         if hasUndeclared { lines.append("    \(Self.undeclaredID){{\"?\"}}") }
-        func declare(_ parent: String?, indent: String) {
-            for node in children(of: parent) {
-                if let kind = node.composite {
-                    let title = node.name == kind ? kind : "\(node.name) · \(kind)"
-                    lines.append("\(indent)subgraph \(node.id) [\"\(Self.mermaidText(title))\"]")
-                    declare(node.id, indent: indent + "    ")
-                    lines.append("\(indent)end")
-                } else {
-                    lines.append("\(indent)\(node.id)[\"\(Self.mermaidText(node.name))\"]")
-                }
+        for line in outline() {
+            let indent = String(repeating: "    ", count: line.depth + 1)
+            switch line.part {
+            case .open(let node, let kind):
+                let title = node.name == kind ? kind : "\(node.name) · \(kind)"
+                lines.append("\(indent)subgraph \(node.id) [\"\(Self.mermaidText(title))\"]")
+            case .close: lines.append("\(indent)end")
+            case .state(let node): lines.append("\(indent)\(node.id)[\"\(Self.mermaidText(node.name))\"]")
             }
         }
-        declare(nil, indent: "    ")
         lines.append("    __start__ --> \(start)")
         for edge in edges {
             let arrow = edge.isConditional ? "-.->" : "-->"
@@ -38,20 +35,17 @@ extension MachineGraph {
             "    __start__ [label=\"start\", shape=circle];", "    __end__ [label=\"end\", shape=doublecircle];",
         ]
         if hasUndeclared { lines.append("    \(Self.undeclaredID) [label=\"?\", shape=hexagon];") }
-        func declare(_ parent: String?, indent: String) {
-            for node in children(of: parent) {
-                if let kind = node.composite {
-                    lines.append("\(indent)subgraph cluster_\(node.id) {")
-                    lines.append("\(indent)    label=\"\(Self.dotText(kind))\";")
-                    lines.append("\(indent)    \(node.id) [label=\"\(Self.dotText(node.name))\", shape=plaintext];")
-                    declare(node.id, indent: indent + "    ")
-                    lines.append("\(indent)}")
-                } else {
-                    lines.append("\(indent)\(node.id) [label=\"\(Self.dotText(node.name))\"];")
-                }
+        for line in outline() {
+            let indent = String(repeating: "    ", count: line.depth + 1)
+            switch line.part {
+            case .open(let node, let kind):
+                lines.append("\(indent)subgraph cluster_\(node.id) {")
+                lines.append("\(indent)    label=\"\(Self.dotText(kind))\";")
+                lines.append("\(indent)    \(node.id) [label=\"\(Self.dotText(node.name))\", shape=plaintext];")
+            case .close: lines.append("\(indent)}")
+            case .state(let node): lines.append("\(indent)\(node.id) [label=\"\(Self.dotText(node.name))\"];")
             }
         }
-        declare(nil, indent: "    ")
         lines.append("    __start__ -> \(start);")
         for edge in edges {
             var attributes: [String] = []
@@ -63,6 +57,28 @@ extension MachineGraph {
         lines.append("    \(exit) -> __end__;")
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One line of the nodes' declarations, at a nesting depth: a plain state, or a composite's start or end.
+    private struct OutlineLine {
+        enum Part {
+            case state(Node)
+            case open(Node, kind: String)
+            case close
+        }
+        var part: Part
+        var depth: Int
+    }
+
+    /// The nodes in declaration order, each composite opened before its inner states and closed after them: what
+    /// both renderings walk.
+    private func outline(inside parent: String? = nil, depth: Int = 0) -> [OutlineLine] {
+        children(of: parent).flatMap { node -> [OutlineLine] in
+            guard let kind = node.composite else { return [OutlineLine(part: .state(node), depth: depth)] }
+            return [OutlineLine(part: .open(node, kind: kind), depth: depth)]
+                + outline(inside: node.id, depth: depth + 1)
+                + [OutlineLine(part: .close, depth: depth)]
+        }
     }
 
     /// Text inside a quoted Mermaid label: quotes and the characters Mermaid reads as markup become entity codes.

@@ -1,5 +1,6 @@
 import Foundation
 import Orchestra
+import OrchestraTesting
 import Synchronization
 import Testing
 
@@ -81,14 +82,14 @@ struct ResumeSafetyTests {
             before.advance(to: ask)
             let orchestration = Orchestration(
                 start: before, exit: ask, options: .init(checkpoints: InMemoryCheckpointStore()))
-            let recorder = RunKinds()
-            orchestration.onEvent(.synchronous { recorder.append($0) })
+            let recorder = EventRecorder()
+            _ = recorder.attach(to: orchestration)
             let error = await #expect(throws: OrchestrationError.self, "\(policy)") { try await orchestration.run(1) }
             #expect(error?.code == .invalidConfiguration, "\(policy)")
             #expect(error?.message.contains("AwaitInput 'Ask' is wrapped in a policy") == true, "\(policy)")
             await orchestration.waitForHooks()
-            #expect(!recorder.kinds.contains("retrying"), "\(policy)")
-            #expect(!recorder.kinds.contains("fallback"), "\(policy)")
+            #expect(!recorder.events.map(\.kind.name).contains("retrying"), "\(policy)")
+            #expect(!recorder.events.map(\.kind.name).contains("fallback"), "\(policy)")
         }
     }
 

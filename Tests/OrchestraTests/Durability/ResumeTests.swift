@@ -1,5 +1,6 @@
 import Foundation
 import Orchestra
+import OrchestraTesting
 import Synchronization
 import Testing
 
@@ -48,8 +49,8 @@ struct ResumeTests {
         #expect(failed.steps.last?.failed == true)
 
         chain.failing.withLock { $0 = [] }
-        let recorder = RunKinds()
-        orchestration.onEvent(.synchronous { recorder.append($0) })
+        let recorder = EventRecorder()
+        _ = recorder.attach(to: orchestration)
         let outcome = try await orchestration.resume(handle.id)
         #expect(outcome.output == 15)
         #expect(chain.log.all == ["s1", "s2", "s3", "s3", "s4", "s5"])
@@ -59,9 +60,9 @@ struct ResumeTests {
         #expect(done.steps.map(\.state) == ["s1", "s2", "s3", "s3", "s4", "s5"])
         #expect(done.steps.map(\.step) == [1, 2, 3, 3, 4, 5])
         await orchestration.waitForHooks()
-        #expect(recorder.kinds.first == "runResumed")
-        #expect(recorder.kinds.last == "runCompleted")
-        #expect(recorder.lastRecord?.steps.map(\.state) == ["s1", "s2", "s3", "s3", "s4", "s5"])
+        #expect(recorder.events.map(\.kind.name).first == "runResumed")
+        #expect(recorder.events.map(\.kind.name).last == "runCompleted")
+        #expect(recorder.events.last?.record?.steps.map(\.state) == ["s1", "s2", "s3", "s3", "s4", "s5"])
     }
 
     @Test("Memory saved as JSON is read back, typed, by the resumed run")
@@ -211,19 +212,6 @@ struct ResumeTests {
         }
         #expect(try await store.runs().count == 24)
     }
-}
-
-/// The kinds of every event, and the last record a terminal event carried.
-final class RunKinds: Sendable {
-    private let state = Mutex<(kinds: [String], record: RunRecord?)>(([], nil))
-    func append(_ event: OrchestrationEvent) {
-        state.withLock {
-            $0.kinds.append(event.kind.name)
-            if let record = event.record { $0.record = record }
-        }
-    }
-    var kinds: [String] { state.withLock { $0.kinds } }
-    var lastRecord: RunRecord? { state.withLock { $0.record } }
 }
 
 @Suite("A resumed run's memory")

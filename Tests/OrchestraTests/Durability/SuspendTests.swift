@@ -1,5 +1,6 @@
 import Foundation
 import Orchestra
+import OrchestraTesting
 import Testing
 
 @Suite("AwaitInput: suspending a run for a person, and resuming it")
@@ -9,8 +10,8 @@ struct SuspendTests {
         let machine = ApprovalMachine()
         let store = JSONCheckpointStore()
         let orchestration = machine.orchestration(store)
-        let recorder = RunKinds()
-        orchestration.onEvent(.synchronous { recorder.append($0) })
+        let recorder = EventRecorder()
+        _ = recorder.attach(to: orchestration)
 
         let handle = orchestration.start("tides")
         let suspension = try #require(try await handle.outcome.suspension)
@@ -31,8 +32,8 @@ struct SuspendTests {
             try stored.checkpoint.value?.decoded(as: Draft.self, location: "test")
                 == Draft(text: "on tides", revision: 1))
         await orchestration.waitForHooks()
-        #expect(recorder.kinds.last == "runSuspended")
-        #expect(recorder.lastRecord?.status == .suspended)
+        #expect(recorder.events.map(\.kind.name).last == "runSuspended")
+        #expect(recorder.events.last?.record?.status == .suspended)
 
         let thrown = await #expect(throws: OrchestrationError.self) { try await orchestration.run("tides") }
         #expect(thrown?.code == .suspended)
