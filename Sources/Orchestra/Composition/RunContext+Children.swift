@@ -81,6 +81,6 @@ extension RunContext {
 
     /// The path under which this state's children run: this state, numbered with `index` if given.
     func childParent(index: Int? = nil) -> PathNode {
-        PathNode(parent: parentNode, name: state, index: index)
+        PathNode(parent: parentNode, name: state, index: index, step: step)
     }
 }

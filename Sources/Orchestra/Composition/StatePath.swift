@@ -116,11 +116,15 @@ final class PathNode: Sendable {
     let parent: PathNode?
     let name: String
     let index: Int?
+    /// The step of the state this component names, for the span its children's spans are children of;
+    /// 0 (the run's span) in a path that was decoded or built from its components.
+    let step: Int
 
-    init(parent: PathNode?, name: String, index: Int?) {
+    init(parent: PathNode?, name: String, index: Int?, step: Int = 0) {
         self.parent = parent
         self.name = name
         self.index = index
+        self.step = step
     }
 
     var component: String {

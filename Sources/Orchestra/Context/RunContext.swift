@@ -30,6 +30,10 @@ public struct RunContext: Sendable {
 
     /// The run's identity.
     public var runID: RunID { scope.runID }
+    /// Where this state sits in the run's trace: the run's trace and this state's span, the
+    /// ``OrchestrationEvent/spanID`` of its events. Send ``TraceContext/traceparent`` with the calls the state
+    /// makes, so that the services it calls join the run's trace.
+    public var trace: TraceContext { TraceContext(traceID: runID.traceID, spanID: runID.spanID(step: step)) }
     /// The run's memory, shared by every state of this run and by no other run.
     public var memory: RunMemory { scope.memory }
     /// The orchestration's clock (``OrchestrationOptions/clock``); sleep and measure with it so
@@ -55,12 +59,21 @@ public struct RunContext: Sendable {
     /// the state goes on to return or to throw: tokens spent on a failed attempt were spent.
     ///
     /// Each call adds to what the step recorded before — a state that calls a model three times
-    /// records three times — and ``RunRecord/tokens`` sums the steps. Costs nothing when the
-    /// orchestration keeps no records.
+    /// records three times — and ``RunRecord/tokens`` sums the steps. Name the model that used them, as
+    /// its response reported it, to have ``RunMetrics`` price them with a ``PriceTable``. Costs nothing when
+    /// the orchestration keeps no records.
     ///
-    /// - Parameter usage: What one or more calls used, as their responses reported it.
-    public func recordTokens(_ usage: TokenUsage) {
-        scope.recordTokens(usage, step: step)
+    /// ```swift
+    /// let response = try await model.respond(to: request)
+    /// if let usage = response.usage { context.recordTokens(usage, model: response.model) }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - usage: What one or more calls used, as their responses reported it.
+    ///   - model: The model that used them, as in `gpt-4o-mini-2024-07-18`; `nil` when unknown, which leaves
+    ///     them unpriced.
+    public func recordTokens(_ usage: TokenUsage, model: String? = nil) {
+        scope.recordTokens(usage, model: model, step: step)
     }
 }
 

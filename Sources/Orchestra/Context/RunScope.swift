@@ -37,10 +37,10 @@ final class RunScope: Sendable {
     /// Set, under `published`'s lock, as the run's last event is published; read without the lock by a
     /// child about to start, which then does not run.
     private let ended = Atomic(false)
-    /// The tokens states recorded, by step number, when the run keeps a record; `hasTokens` spares a run
-    /// that recorded none the lock as it ends.
-    private let tokens = Mutex<[Int: TokenUsage]>([:])
-    private let hasTokens = Atomic(false)
+    /// The tokens states recorded and the retries their policies made, by step number, when the run keeps a
+    /// record; `hasUsage` spares a run that recorded none the lock as it ends.
+    private let usage = Mutex<[Int: StepUsage]>([:])
+    private let hasUsage = Atomic(false)
     /// Made on first use: most runs never touch their memory.
     private let lazyMemory: Mutex<RunMemory?>
     /// The answer a suspended run was resumed with, for the ``AwaitInput`` waiting at its step.
@@ -122,17 +122,24 @@ final class RunScope: Sendable {
         }
     }
 
-    /// Adds tokens that the state at `step` used, for the run's record.
-    func recordTokens(_ usage: TokenUsage, step: Int) {
+    /// Adds tokens that the state at `step` used, from `model` if named, for the run's record.
+    func recordTokens(_ tokens: TokenUsage, model: String?, step: Int) {
         guard records else { return }
-        tokens.withLock { $0[step, default: .zero] += usage }
-        hasTokens.store(true, ordering: .releasing)
+        usage.withLock { $0[step, default: StepUsage()].add(tokens, model: model) }
+        hasUsage.store(true, ordering: .releasing)
     }
 
-    /// The tokens recorded so far, by step number.
-    func recordedTokens() -> [Int: TokenUsage] {
-        guard hasTokens.load(ordering: .acquiring) else { return [:] }
-        return tokens.withLock { $0 }
+    /// Counts a retry of the state at `step`, for the run's record.
+    func recordRetry(step: Int) {
+        guard records else { return }
+        usage.withLock { $0[step, default: StepUsage()].retries += 1 }
+        hasUsage.store(true, ordering: .releasing)
+    }
+
+    /// The tokens and retries recorded so far, by step number.
+    func recordedUsage() -> [Int: StepUsage] {
+        guard hasUsage.load(ordering: .acquiring) else { return [:] }
+        return usage.withLock { $0 }
     }
 
     /// Publishes an event from inside a state — a chunk, or a composite's child starting or ending —

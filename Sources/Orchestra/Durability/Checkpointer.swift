@@ -116,17 +116,12 @@ final class Checkpointer {
         _ = await save(checkpoint, record: record, scope: scope, state: error.state ?? "", step: error.step ?? 0)
     }
 
-    /// Hands the checkpoint and the record's unsaved steps, with their tokens, to the store.
+    /// Hands the checkpoint and the record's unsaved steps, with their tokens and retries, to the store.
     private nonisolated(nonsending) func save(
         _ checkpoint: Checkpoint, record: RunRecord, scope: RunScope, state: String, step: Int
     ) async -> OrchestrationError? {
         var steps = Array(record.steps[min(savedSteps, record.steps.count)...])
-        let tokens = scope.recordedTokens()
-        if !tokens.isEmpty {
-            for index in steps.indices {
-                if let used = tokens[steps[index].step] { steps[index].tokens = used }
-            }
-        }
+        RunRecord.add(scope.recordedUsage(), to: &steps)
         do {
             try await store.save(checkpoint, appending: steps)
         } catch {

@@ -29,11 +29,11 @@ struct EventBuffer: ~Copyable {
     @inline(__always)
     mutating func append(
         _ step: Int, _ state: String, _ time: Duration,
-        _ kind: @autoclosure () -> OrchestrationEvent.Kind
+        _ kind: @autoclosure () -> OrchestrationEvent.Kind, label: String? = nil
     ) {
         guard scope.isListened else { return }
         let run = scope.runID
-        store { OrchestrationEvent(run: run, step: step, state: state, timestamp: time, kind: kind()) }
+        store { OrchestrationEvent(run: run, step: step, state: state, timestamp: time, kind: kind(), label: label) }
     }
 
     /// Builds an event where it is stored. Built first and then passed in, each event was copied once

@@ -1,8 +1,8 @@
 /// Something that happened in a run: a state started or finished, a transition, a chunk a state
 /// emitted, what a resilience policy did (a retry, a timeout, a refusal…), or the end of the run.
 ///
-/// Every event carries the run's id, the step, the state's name (and its ``path`` inside composites)
-/// and a timestamp. Events of one
+/// Every event carries the run's id, the step, the state's name (and its ``path`` inside composites),
+/// a timestamp, and its place in the run's trace (``spanID``, ``parentSpanID``). Events of one
 /// run are delivered in the order they happened, to every subscriber.
 ///
 /// ```swift
@@ -31,6 +31,9 @@ public struct OrchestrationEvent: Sendable {
     let parentNode: PathNode?
     /// What happened.
     public let kind: Kind
+    /// On a ``Kind/transition(to:)``, the label of the advancer that chose it — the condition's name, as in
+    /// `needs work` — when it has one; `nil` on every other event.
+    public let label: String?
 
     /// What happened, with what only that kind of event carries.
     public enum Kind: Sendable {
@@ -80,13 +83,17 @@ public struct OrchestrationEvent: Sendable {
         case runResumed
     }
 
-    init(run: RunID, step: Int, state: String, timestamp: Duration, kind: Kind, parent: PathNode? = nil) {
+    init(
+        run: RunID, step: Int, state: String, timestamp: Duration, kind: Kind, parent: PathNode? = nil,
+        label: String? = nil
+    ) {
         self.runID = run
         self.step = step
         self.state = state
         self.timestamp = timestamp
         self.parentNode = parent
         self.kind = kind
+        self.label = label
     }
 
     /// Where the composite that ran this state sits, as in `Research/ForEach[3]` for a `Search` run
@@ -98,6 +105,42 @@ public struct OrchestrationEvent: Sendable {
     public var path: StatePath {
         StatePath(state, under: parentNode)
     }
+
+    /// Whether the event is about the run as a whole — it started, resumed or ended — rather than one state.
+    public var isRunLevel: Bool {
+        switch kind {
+        case .runStarted, .runResumed, .runCompleted, .runFailed, .runCancelled, .runSuspended: true
+        default: false
+        }
+    }
+
+    /// The run's trace: the same for every event of the run, derived from ``runID``.
+    public var traceID: TraceID { runID.traceID }
+
+    /// The span the event belongs to: the run's root span for a run-level event (``isRunLevel``), otherwise
+    /// the span of the state executed at ``step`` — one span per step, whatever happened in it.
+    public var spanID: SpanID { runID.spanID(step: isRunLevel ? 0 : step) }
+
+    /// The span's parent: for a state inside a composite, the composite's span; for a state of the machine,
+    /// the run's root span; `nil` for a run-level event, whose span is the root. Enough to rebuild the run
+    /// as an OpenTelemetry trace:
+    ///
+    /// ```swift
+    /// orchestration.onEvent { event in
+    ///     switch event.kind {
+    ///     case .stateStarted: tracer.begin(event.spanID, parent: event.parentSpanID, name: event.path.description)
+    ///     case .stateCompleted, .stateFailed: tracer.end(event.spanID)
+    ///     default: break
+    ///     }
+    /// }
+    /// ```
+    public var parentSpanID: SpanID? {
+        if isRunLevel { return nil }
+        return runID.spanID(step: parentNode?.step ?? 0)
+    }
+
+    /// The event's place in the trace, as a model call made for this state would send it.
+    public var trace: TraceContext { TraceContext(traceID: traceID, spanID: spanID) }
 
     /// The chunk's value if this is a chunk event of type `T`, otherwise `nil`.
     ///
@@ -138,7 +181,7 @@ extension OrchestrationEvent: CustomStringConvertible {
         case .stateStarted: return "\(prefix) state started"
         case .stateCompleted(let duration): return "\(prefix) state completed in \(ConsoleFormat.duration(duration))"
         case .stateFailed(let error): return "\(prefix) state failed: \(error.message)"
-        case .transition(let next): return "\(prefix) transition to \(next)"
+        case .transition(let next): return "\(prefix) transition to \(next)\(label.map { " (\($0))" } ?? "")"
         case .retrying(let attempt, let delay, let error):
             return "\(prefix) retrying (attempt \(attempt)) in \(ConsoleFormat.duration(delay)) after: \(error)"
         case .timedOut(let limit): return "\(prefix) timed out after \(ConsoleFormat.duration(limit))"

@@ -190,7 +190,7 @@ struct RunEngine: Sendable {
                             now = clock.now()
                             nowIsFresh = true
                         }
-                        events.append(step, name, now, .transition(to: next))
+                        events.append(step, name, now, .transition(to: next), label: result.label)
                     }
                 } catch {
                     nowIsFresh = recording || scope.isListened
@@ -261,7 +261,7 @@ struct RunEngine: Sendable {
         let end = recording || events.scope.isListened ? clock.now() : events.scope.runStart
         if recording {
             record.duration = end - origin
-            record.addTokens(events.scope.recordedTokens())
+            RunRecord.add(events.scope.recordedUsage(), to: &record.steps)
             stepsHint.remember(record.steps.count)
         }
         events.finish {

@@ -62,16 +62,24 @@ public struct RunRecord: Sendable, Codable, Hashable {
         /// The composite that ran this state, as in `Research/ForEach[3]`; `nil` for a state of the
         /// machine itself. A composite's children have no `next`: the composite chooses what follows.
         public var parent: StatePath?
-        /// The tokens the state's model calls used, as it recorded them with ``RunContext/recordTokens(_:)``;
-        /// `nil` when it recorded none.
+        /// The tokens the state's model calls used, as it recorded them with
+        /// ``RunContext/recordTokens(_:model:)``; `nil` when it recorded none.
         public var tokens: TokenUsage?
+        /// The part of ``tokens`` that each named model used; tokens recorded without a model's name are in
+        /// ``tokens`` only. Empty when the state named no model.
+        public var tokensByModel: [String: TokenUsage]
+        /// How many times a ``Runnable/retry(_:adjust:)`` policy ran the state again after a failure; its
+        /// ``duration`` covers every attempt.
+        public var retries: Int
 
         /// Creates a step.
         public init(
             step: Int, state: String, start: Duration, duration: Duration?,
             next: String? = nil, label: String? = nil, failed: Bool = false, parent: StatePath? = nil,
-            tokens: TokenUsage? = nil
+            tokens: TokenUsage? = nil, tokensByModel: [String: TokenUsage] = [:], retries: Int = 0
         ) {
+            self.tokensByModel = tokensByModel
+            self.retries = retries
             self.step = step
             self.state = state
             self.start = start
@@ -150,11 +158,14 @@ public struct RunRecord: Sendable, Codable, Hashable {
         }
     }
 
-    /// Sets the steps' tokens from the totals by step number that states recorded.
-    mutating func addTokens(_ tokensByStep: [Int: TokenUsage]) {
-        guard !tokensByStep.isEmpty else { return }
+    /// Sets the steps' tokens and retries from what states recorded, by step number.
+    static func add(_ usage: [Int: StepUsage], to steps: inout [Step]) {
+        guard !usage.isEmpty else { return }
         for index in steps.indices {
-            if let tokens = tokensByStep[steps[index].step] { steps[index].tokens = tokens }
+            guard let used = usage[steps[index].step] else { continue }
+            steps[index].tokens = used.tokens
+            steps[index].tokensByModel = used.tokensByModel
+            steps[index].retries = used.retries
         }
     }
 
@@ -192,7 +203,7 @@ extension RunRecord {
 
 extension RunRecord.Step {
     private enum CodingKeys: String, CodingKey {
-        case step, state, start, duration, next, label, failed, parent, tokens
+        case step, state, start, duration, next, label, failed, parent, tokens, tokensByModel, retries
     }
 
     /// Decodes a step written by ``encode(to:)``.
@@ -207,6 +218,8 @@ extension RunRecord.Step {
         failed = try c.decodeIfPresent(Bool.self, forKey: .failed) ?? false
         parent = try c.decodeIfPresent(StatePath.self, forKey: .parent)
         tokens = try c.decodeIfPresent(TokenUsage.self, forKey: .tokens)
+        tokensByModel = try c.decodeIfPresent([String: TokenUsage].self, forKey: .tokensByModel) ?? [:]
+        retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? 0
     }
 
     /// Encodes the step, with times as seconds.
@@ -221,6 +234,20 @@ extension RunRecord.Step {
         if failed { try c.encode(true, forKey: .failed) }
         try c.encodeIfPresent(parent, forKey: .parent)
         try c.encodeIfPresent(tokens, forKey: .tokens)
+        if !tokensByModel.isEmpty { try c.encode(tokensByModel, forKey: .tokensByModel) }
+        if retries > 0 { try c.encode(retries, forKey: .retries) }
+    }
+}
+
+/// What the states at one step recorded as they ran: tokens, by model where named, and retries.
+struct StepUsage: Sendable {
+    var tokens: TokenUsage?
+    var tokensByModel: [String: TokenUsage] = [:]
+    var retries = 0
+
+    mutating func add(_ used: TokenUsage, model: String?) {
+        tokens = (tokens ?? .zero) + used
+        if let model { tokensByModel[model, default: .zero] += used }
     }
 }
 

@@ -56,6 +56,7 @@ final class Retrying<Input: Sendable, Output: Sendable>: PolicyWrapper<Input, Ou
                 else { throw error }
                 attempt += 1
                 let delay = policy.delay(beforeAttempt: attempt)
+                context.scope.recordRetry(step: context.step)
                 context.publish(.retrying(attempt: attempt, delay: delay, error: error))
                 try await Task.sleep(for: delay, clock: context.clock)
                 if let adjust { input = try adjust(input, error, attempt - 1) }

@@ -244,7 +244,7 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
         let request = ChatRequest(
             messages: messages, tools: tools.definitions,
             toolChoice: mayCallTools || tools.isEmpty ? nil : ToolChoice.none,
-            responseFormat: responseFormat, temperature: temperature, maxTokens: maxTokens)
+            responseFormat: responseFormat, temperature: temperature, maxTokens: maxTokens, trace: context.trace)
         let tools = tools
         return try await withThrowingTaskGroup(of: (Int, ToolResult).self) { group in
             var started: [ToolCall] = []
@@ -269,7 +269,7 @@ public final class AgentRunnable<Input: Sendable, Output: Sendable>: Runnable<In
                 try Task.checkCancellation()
                 throw AgentError(agent: context.path.description, reason: .noFinalResponse, lastResponse: nil)
             }
-            if let usage = final.usage { context.recordTokens(usage) }
+            if let usage = final.usage { context.recordTokens(usage, model: final.model ?? request.model) }
             guard mayCallTools, !final.toolCalls.isEmpty, final.finishReason != .length else {
                 group.cancelAll()  // calls of a cut-off answer may be cut off too: none of their results is used
                 return (final, [])

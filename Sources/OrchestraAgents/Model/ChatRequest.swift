@@ -16,12 +16,18 @@ public struct ChatRequest: Sendable, Hashable {
     public var maxTokens: Int?
     /// Texts at which the model stops.
     public var stop: [String]
+    /// Where the call sits in a distributed trace; `OpenAICompatibleModel` sends it as the W3C `traceparent`
+    /// header. An ``AgentRunnable`` sets it to its state's ``RunContext/trace``; set it the same way in a state
+    /// of your own that calls a model: `request.trace = context.trace`. `nil` sends no header.
+    public var trace: TraceContext?
 
     /// Creates a request.
     public init(
         model: String? = nil, messages: [ChatMessage], tools: [ToolDefinition] = [], toolChoice: ToolChoice? = nil,
-        responseFormat: ResponseFormat = .text, temperature: Double? = nil, maxTokens: Int? = nil, stop: [String] = []
+        responseFormat: ResponseFormat = .text, temperature: Double? = nil, maxTokens: Int? = nil, stop: [String] = [],
+        trace: TraceContext? = nil
     ) {
+        self.trace = trace
         self.model = model
         self.messages = messages
         self.tools = tools

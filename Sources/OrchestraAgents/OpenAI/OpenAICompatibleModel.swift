@@ -220,6 +220,7 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
         urlRequest.setValue(stream ? "text/event-stream" : "application/json", forHTTPHeaderField: "Accept")
         for (name, value) in headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         if let apiKey { urlRequest.setValue("Bearer \(apiKey.secret)", forHTTPHeaderField: "Authorization") }
+        if let trace = request.trace { urlRequest.setValue(trace.traceparent, forHTTPHeaderField: "traceparent") }
         do {
             urlRequest.httpBody = try Self.encoder.encode(
                 ChatCompletionsRequest(request, defaultModel: model, stream: stream))

@@ -50,6 +50,11 @@ struct AgentRunnableTests {
         }
         #expect(response.usage == TokenUsage(promptTokens: 20, completionTokens: 5))
         #expect(record.steps.first?.tokens == TokenUsage(promptTokens: 20, completionTokens: 5))
+        // The tokens are the answering model's, by the name its response gave, and the call carries the state's span.
+        #expect(record.steps.first?.tokensByModel == ["scripted": TokenUsage(promptTokens: 20, completionTokens: 5)])
+        #expect(
+            model.requests.first?.trace
+                == TraceContext(traceID: record.runID.traceID, spanID: record.runID.spanID(step: 1)))
     }
 
     @Test("the agent calls the tool the model asks for, feeds the result back, and answers; usage adds up")

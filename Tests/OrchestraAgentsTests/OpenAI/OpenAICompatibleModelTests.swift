@@ -83,6 +83,18 @@ struct OpenAICompatibleModelTests {
         #expect(sent.json?["model"] == "other")
     }
 
+    @Test("a request's trace goes out as a W3C traceparent header; a request without one sends none")
+    func sendsTraceparent() async throws {
+        let server = try answering(Self.completion)
+        let trace = try #require(TraceContext(traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
+        _ = try await model(server).respond(to: ChatRequest(messages: [.user("hi")], trace: trace))
+        _ = try await model(server).respond(to: ChatRequest(messages: [.user("hi")]))
+        let sent = server.requests
+        #expect(sent.count == 2)
+        #expect(sent.first?.headers["traceparent"] == "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        #expect(sent.last?.headers["traceparent"] == nil)
+    }
+
     @Test("a completion becomes a response with its tool calls, finish reason, usage and model")
     func decodesCompletion() async throws {
         let server = try answering(Self.completion)
