@@ -1,3 +1,4 @@
+import Foundation
 import Orchestra
 import Synchronization
 
@@ -21,6 +22,8 @@ enum EventMonitoringTour {
         var cancellation: [String] = []
         /// Section 6: the console monitor's lines.
         var console: [String] = []
+        /// Sections 7 and 8: the files written, and the spans.
+        var exports = Exports()
     }
 
     static let documents = [
@@ -29,7 +32,10 @@ enum EventMonitoringTour {
         Document(name: "budget.md", fetchTime: .milliseconds(20)),
     ]
 
-    static func run(print: @escaping @Sendable (String) -> Void) async -> Seen {
+    /// Runs every section; section 7 writes its files into `directory`.
+    ///
+    /// - Throws: What writing the files threw, naming the file.
+    static func run(exportingTo directory: URL, print: @escaping @Sendable (String) -> Void) async throws -> Seen {
         var seen = Seen()
         seen.lifecycle = await lifecycleHook(print)
         (seen.runEvents, seen.endings) = await sequences(print)
@@ -37,6 +43,8 @@ enum EventMonitoringTour {
         (seen.failure, seen.failureError) = await failure(print)
         seen.cancellation = await cancellation(print)
         seen.console = await consoleMonitor(print)
+        seen.exports = try await exports(print, to: directory)
+        seen.exports.spans = await spans(print)
         return seen
     }
 
@@ -170,9 +178,6 @@ enum EventMonitoringTour {
         return "\((microseconds / 100).rounded() / 10) ms"
     }
 
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(width - text.count, 0))
-    }
 }
 
 /// Lines printed and kept, from a hook's task.

@@ -1,3 +1,4 @@
+import Foundation
 import Orchestra
 import Synchronization
 import Testing
@@ -10,7 +11,11 @@ struct EventMonitoringTests {
         "the tour shows the lifecycle, both AsyncSequences, a timing table, a failure, a cancellation and the monitor")
     func tour() async throws {
         let printed = Mutex<[String]>([])
-        let seen = await EventMonitoringTour.run { line in printed.withLock { $0.append(line) } }
+        let directory = FileManager.default.temporaryDirectory.appending(path: "event-monitoring-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let seen = try await EventMonitoringTour.run(exportingTo: directory) { line in
+            printed.withLock { $0.append(line) }
+        }
 
         // 1. The lifecycle hook: every state of the machine started and completed, in order, and the run completed.
         #expect(seen.lifecycle.first == "🚀 State started: Fetch")
@@ -52,8 +57,29 @@ struct EventMonitoringTests {
         #expect(seen.console.contains { $0.hasSuffix("→ Fetch → Summarize") })
         #expect(seen.console.last?.contains("completed · 6 states · ") == true)
 
+        // 7. The exports, each what it says it is.
+        #expect(seen.exports.files == ["machine.mmd", "machine.dot", "run.json", "timeline.mmd"])
+        func read(_ name: String) throws -> String {
+            try String(contentsOf: directory.appending(path: name), encoding: .utf8)
+        }
+        #expect(try read("machine.mmd").hasPrefix("flowchart TD\n"))
+        #expect(try read("machine.mmd").contains("subgraph"))  // the ForEach around Download
+        #expect(try read("machine.dot").hasPrefix("digraph"))
+        let record = try RunRecord(json: try read("run.json"))
+        #expect(record.status == .completed && record.steps.count == 6)
+        #expect(try read("timeline.mmd").hasPrefix("gantt\n"))
+
+        // 8. The spans: the run, then each state under its parent — the downloads under Fetch.
+        let spans = seen.exports.spans
+        #expect(spans.count == 6, "\(spans)")
+        #expect(spans.first?.hasPrefix("run ") == true)
+        let fetch = try #require(spans.first { $0.hasPrefix("  Fetch ") })
+        let fetchSpan = try #require(fetch.split(separator: " ").dropFirst().first)
+        let downloads = spans.filter { $0.hasPrefix("    Fetch[") && $0.contains("/Download ") }
+        #expect(downloads.count == 2 && downloads.allSatisfy { $0.hasSuffix("← \(fetchSpan)") }, "\(spans)")
+
         // Every section printed its heading, in order.
         let headings = printed.withLock { $0 }.filter { $0.hasPrefix("\n== ") }.map { $0.dropFirst(4).prefix(2) }
-        #expect(headings == ["1.", "2.", "3.", "4.", "5.", "6."])
+        #expect(headings == ["1.", "2.", "3.", "4.", "5.", "6.", "7.", "8."])
     }
 }

@@ -47,14 +47,21 @@ struct ExampleTests {
         #expect(message == "data-analysis: --year must be a year, not 'next'\n")
     }
 
-    @Test("event-monitoring prints its six sections; an argument is refused")
+    @Test("event-monitoring prints its eight sections and writes its exports; a bad argument is refused")
     func eventMonitoring() async throws {
-        let (status, output, _) = try await runExample("event-monitoring")
-        #expect(status == 0)
+        let directory = FileManager.default.temporaryDirectory.appending(path: "event-monitoring-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (status, output, errors) = try await runExample("event-monitoring", ["--out", directory.path])
+        #expect(status == 0, "stderr: \(errors)")
         #expect(output.contains("== 6. The console monitor"))
         #expect(output.contains("🎉 Orchestration completed successfully"))
-        let (refused, _, errors) = try await runExample("event-monitoring", ["--fast"])
+        #expect(output.contains("== 8. Spans"))
+        #expect(FileManager.default.fileExists(atPath: directory.appending(path: "machine.mmd").path))
+        let (refused, _, message) = try await runExample("event-monitoring", ["--fast"])
         #expect(refused == 64)
-        #expect(errors.contains("unexpected argument '--fast'"))
+        #expect(message.contains("unexpected argument '--fast'"))
+        let (noDirectory, _, why) = try await runExample("event-monitoring", ["--out"])
+        #expect(noDirectory == 64)
+        #expect(why.contains("--out needs a directory"))
     }
 }

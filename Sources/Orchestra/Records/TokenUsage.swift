@@ -1,7 +1,7 @@
 /// Tokens a model call used: what the prompt took and what the model generated.
 ///
 /// A model's answer reports it, and a state records what its calls used with
-/// ``RunContext/recordTokens(_:)``, so that the ``RunRecord`` shows the tokens of each step and of the run.
+/// ``RunContext/recordTokens(_:model:)``, so that the ``RunRecord`` shows the tokens of each step and of the run.
 public struct TokenUsage: Sendable, Hashable, Codable {
     /// Tokens of the prompt.
     public var promptTokens: Int
