@@ -38,7 +38,7 @@ func digestOrchestration() -> Orchestration<[Document], Digest> {
         Digest(title: "Digest of \(lines.count) documents", lines: lines)
     }
     fetch.advance(to: summarize)
-    summarize.advance(to: publish, when: { !$0.isEmpty })
+    summarize.advance(to: publish, label: "has lines", when: { !$0.isEmpty })
     return Orchestration(start: fetch, exit: publish)
 }
 

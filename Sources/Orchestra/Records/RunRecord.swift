@@ -196,7 +196,7 @@ extension RunRecord {
         try c.encode(startedAt, forKey: .startedAt)
         try c.encode(status, forKey: .status)
         try c.encode(steps, forKey: .steps)
-        try c.encodeIfPresent(duration?.seconds, forKey: .duration)
+        try c.encodeIfPresent(duration?.jsonSeconds, forKey: .duration)
         try c.encodeIfPresent(error, forKey: .error)
     }
 }
@@ -227,8 +227,8 @@ extension RunRecord.Step {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(step, forKey: .step)
         try c.encode(state, forKey: .state)
-        try c.encode(start.seconds, forKey: .start)
-        try c.encodeIfPresent(duration?.seconds, forKey: .duration)
+        try c.encode(start.jsonSeconds, forKey: .start)
+        try c.encodeIfPresent(duration?.jsonSeconds, forKey: .duration)
         try c.encodeIfPresent(next, forKey: .next)
         try c.encodeIfPresent(label, forKey: .label)
         if failed { try c.encode(true, forKey: .failed) }
@@ -252,6 +252,16 @@ struct StepUsage: Sendable {
 }
 
 extension Duration {
+    /// The duration in seconds, to the nanosecond: the `Double` nearest to that decimal, so that JSON shows
+    /// `0.030467446` where the exact sum of the components shows `0.030467446000000002`.
+    var jsonSeconds: Double {
+        let (s, atto) = components
+        guard s.magnitude < 9_000_000_000 else { return seconds }
+        // Rounded, not truncated: a duration read back from JSON may sit a few attoseconds below its nanosecond.
+        let nanoseconds = s * 1_000_000_000 + Int64((Double(atto) / 1e9).rounded())
+        return Double(nanoseconds) / 1e9
+    }
+
     /// The duration in seconds, as a `Double`; for the package's other modules too.
     package var seconds: Double {
         let (s, atto) = components
