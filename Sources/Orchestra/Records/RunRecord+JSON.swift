@@ -17,7 +17,11 @@ extension RunRecord {
         encoder.outputFormatting = prettyPrinted ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Self.dateStyle))
+            // The style cuts the fraction off at the millisecond: format the middle of the nearest millisecond, so
+            // that it rounds, and a date read back (a binary fraction just below its millisecond) writes the same.
+            let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+            let middle = Date(timeIntervalSince1970: (milliseconds + 0.5) / 1000)
+            try container.encode(middle.formatted(Self.dateStyle))
         }
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
