@@ -1,0 +1,81 @@
+/// One line of an ``AuditLog``, as members before they are redacted and written: one JSON object, keys sorted.
+struct AuditLine: Sendable {
+    /// A member's value.
+    enum Value: Sendable {
+        case string(String)
+        case int(Int)
+        case number(Double)
+        case bool(Bool)
+        case object([String: Value])
+    }
+
+    private(set) var members: [String: Value] = [:]
+
+    /// Sets a member; `nil` leaves it out.
+    subscript(key: String) -> Value? {
+        get { members[key] }
+        set { members[key] = newValue }
+    }
+
+    /// Sets a string member; `nil` leaves it out.
+    mutating func set(_ key: String, _ text: String?) {
+        members[key] = text.map(Value.string)
+    }
+
+    /// Sets a duration member, in seconds.
+    mutating func set(_ key: String, seconds duration: Duration?) {
+        members[key] = duration.map { .number(Self.seconds($0)) }
+    }
+
+    /// The line as JSON on one line: every key and every string — whatever it came from — passes `redactor`.
+    func json(redacting redactor: Redactor) -> String {
+        var output = ""
+        Self.write(.object(members), to: &output, redactor)
+        return output
+    }
+
+    private static func write(_ value: Value, to output: inout String, _ redactor: Redactor) {
+        switch value {
+        case .string(let text): quote(redactor.redact(text), to: &output)
+        case .int(let number): output += String(number)
+        case .number(let number): output += number.isFinite ? String(number) : "null"
+        case .bool(let flag): output += flag ? "true" : "false"
+        case .object(let members):
+            output += "{"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { output += "," }
+                quote(redactor.redact(key), to: &output)
+                output += ":"
+                if let member = members[key] { write(member, to: &output, redactor) }
+            }
+            output += "}"
+        }
+    }
+
+    /// `text` as a JSON string: quotes, backslashes and control characters escaped, and the line and paragraph
+    /// separators too, so that the line is one line to every reader.
+    private static func quote(_ text: String, to output: inout String) {
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _
+            where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+
+    /// A duration in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
