@@ -41,13 +41,13 @@ extension AuditLog {
             addOutcome("suspended", record, event, to: &line)
             line.set("waitingAt", suspension.state)
         }
-        line.set("event", event.kind.name == "chunk" ? "decision" : event.kind.name)
-        line.set("time", timestamp(time))
+        line.set("event", verbatim: event.kind.name == "chunk" ? "decision" : event.kind.name)
+        line.set("time", verbatim: timestamp(time))
         line.set("clock", seconds: event.timestamp)
-        line.set("run", event.runID.description)
-        line.set("trace", event.traceID.description)
-        line.set("span", event.spanID.description)
-        line.set("parentSpan", event.parentSpanID?.description)
+        line.set("run", verbatim: event.runID.description)
+        line.set("trace", verbatim: event.traceID.description)
+        line.set("span", verbatim: event.spanID.description)
+        line.set("parentSpan", verbatim: event.parentSpanID?.description)
         line["step"] = .int(event.step)
         line.set("state", event.state)
         line.set("path", event.path.description)
@@ -58,11 +58,11 @@ extension AuditLog {
     static func line(for decision: RunDecision, run: RunID?, time: Date) -> AuditLine {
         var line = AuditLine()
         add(decision, to: &line)
-        line.set("event", "decision")
-        line.set("time", timestamp(time))
-        line.set("run", run?.description)
-        line.set("trace", run?.traceID.description)
-        line.set("span", run?.spanID(step: 0).description)
+        line.set("event", verbatim: "decision")
+        line.set("time", verbatim: timestamp(time))
+        line.set("run", verbatim: run?.description)
+        line.set("trace", verbatim: run?.traceID.description)
+        line.set("span", verbatim: run?.spanID(step: 0).description)
         return line
     }
 
@@ -70,7 +70,7 @@ extension AuditLog {
         line.set("decision", decision.kind.rawValue)
         line.set("choice", decision.choice)
         line.set("reason", decision.reason)
-        if !decision.details.isEmpty { line["details"] = .object(decision.details.mapValues(AuditLine.Value.string)) }
+        if !decision.details.isEmpty { line["details"] = .strings(decision.details) }
     }
 
     /// Why an unlabelled advancer's transition was taken, as far as the graph tells.
@@ -81,7 +81,7 @@ extension AuditLog {
     private static func addOutcome(
         _ outcome: String, _ record: RunRecord, _ event: OrchestrationEvent, to line: inout AuditLine
     ) {
-        line.set("outcome", outcome)
+        line.set("outcome", verbatim: outcome)
         line.set("duration", seconds: record.duration)
         line["steps"] = .int(record.steps.isEmpty ? event.step : record.steps.count)
         let tokens = record.tokens
@@ -97,7 +97,7 @@ extension AuditLog {
     private static func summary(of error: any Error) -> AuditLine.Value {
         var members: [String: AuditLine.Value] = ["type": .string(String(reflecting: type(of: error)))]
         if let error = error as? OrchestrationError {
-            members["code"] = .string(error.code.description)
+            members["code"] = .verbatim(error.code.description)
             members["message"] = .string(error.message)
             if let state = error.state { members["state"] = .string(state) }
             if let step = error.step { members["step"] = .int(step) }

@@ -108,4 +108,17 @@ struct RedactionTests {
         let line = try #require(try lines.objects().first)
         #expect(line["choice"] as? String == "<redacted>" && line["reason"] as? String == "<redacted>")
     }
+
+    @Test("a marked value that is also one of the log's own words or part of its times leaves the line's shape whole")
+    func ownWordsStay() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let year = String(calendar.component(.year, from: Date()))
+        let lines = AuditLines()
+        try lines.log(redacting: ["decision", year, "route"]).record(RunDecision(.route, choice: "c", reason: year))
+        let line = try #require(try lines.objects().first)
+        #expect(line["event"] as? String == "decision" && line["decision"] as? String == "<redacted>")
+        #expect(line["reason"] as? String == "<redacted>")
+        #expect((line["time"] as? String)?.hasPrefix(year) == true)
+    }
 }
