@@ -103,9 +103,12 @@ struct AuditLine: Sendable {
         output += "\""
     }
 
-    /// A duration in seconds.
+    /// A duration in seconds, to the nanosecond: one division, so that 30.467446 ms prints as `0.030467446`, not as
+    /// the sum of its components, `0.030467446000000002`.
     static func seconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
+        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return Double(seconds) }
+        return Double(nanoseconds &+ attoseconds / 1_000_000_000) / 1e9
     }
 }

@@ -73,7 +73,7 @@ public final class AuditLog: Sendable {
         redactor.withLock { $0.mark(values) }
     }
 
-    /// The log as a hook, for `onEvent(_:)` of ``Orchestration``. Prefer ``attach(to:)``, which also knows the
+    /// The log as a hook, for `onEvent(_:)` of ``Orchestration``. Prefer `attach(to:)`, which also knows the
     /// machine's graph, to say when a transition was a state's only way out.
     public var hook: EventHook {
         .synchronous { [self] event in try write(event) }

@@ -3,7 +3,7 @@ import Foundation
 /// A secret that authorizes requests, sent as a bearer token and shown to no one: its description, its
 /// debug description and its mirror are `APIKey(redacted)`, so neither `print`, `dump`, string interpolation
 /// nor an error or event that carries a model can reveal it. Making a key also hands its secret to every
-/// ``Orchestra/AuditLog`` of the process, which writes `<redacted>` wherever the secret would appear — in an
+/// ``AuditLog`` of the process, which writes `<redacted>` wherever the secret would appear — in an
 /// error a server or a state wrote, say — without your marking it again.
 ///
 /// ```swift

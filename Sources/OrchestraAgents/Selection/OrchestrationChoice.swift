@@ -71,7 +71,7 @@ public struct OrchestrationChoice: Sendable, Hashable, Codable, CustomStringConv
         "\(type) (\(Self.format(confidence)), \(decidedBy.rawValue)): \(reason)"
     }
 
-    /// The choice as a decision, as an ``Orchestra/AuditLog`` writes it: `selection`, choosing the type, with the
+    /// The choice as a decision, as an ``AuditLog`` writes it: `selection`, choosing the type, with the
     /// reason, and the confidence, who decided and the rule as details. ``Orchestrator`` reports it for every run it
     /// starts to the logs attached with `attach(to:)`; a state that selects reports it with `context.emit(choice)`.
     public var decision: RunDecision? {

@@ -23,7 +23,7 @@ import Synchronization
 /// rule that names none, or several workflows and no rule — ``start(_:)`` throws ``OrchestratorError`` before
 /// anything runs.
 ///
-/// **Auditing.** `audit.attach(to: orchestrator)` has an ``Orchestra/AuditLog`` write every template's runs and,
+/// **Auditing.** `audit.attach(to: orchestrator)` has an ``AuditLog`` write every template's runs and,
 /// for each run, the selector's choice as a `selection` decision.
 public final class Orchestrator: Sendable {
     /// What chooses the type of each request.

@@ -1,5 +1,5 @@
 /// What the Planner and Reactive templates tell a run's watchers about their plans, as chunks of the run's
-/// events: `event.chunk(as: PlanChunk.self)`. Both are decisions an ``Orchestra/AuditLog`` writes (see ``decision``).
+/// events: `event.chunk(as: PlanChunk.self)`. Both are decisions an ``AuditLog`` writes (see ``decision``).
 public enum PlanChunk: Sendable, Hashable, ConsoleDisplayable, Auditable {
     /// The model planned these steps.
     case planned([WorkflowStep])

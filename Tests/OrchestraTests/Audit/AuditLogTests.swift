@@ -155,4 +155,51 @@ struct AuditLogTests {
         #expect(line["choice"] as? String == awkward)
         #expect(line["details"] as? [String: String] == [awkward: awkward])
     }
+
+    struct ChargeError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    @Test(
+        "the sample of Docs/Observability.md: a retried review, a decision, a breaker opening on an error quoting secrets"
+    )
+    func documentedSample() async throws {
+        let lines = AuditLines()
+        let number = "4111 1111 \(Int.random(in: 1000...9999)) \(Int.random(in: 1000...9999))"
+        let card = Sensitive(number)
+        let classify = Runnable<Sensitive<String>, Int>("Classify") { _, _ in 1_250 }
+        let charge = Runnable<Int, String>("Charge") { _, _ in
+            throw ChargeError(description: "card \(card.value) declined; Authorization: Bearer tok_9f8e7d6c5b4a")
+        }
+        .circuitBreaker(CircuitBreaker("Payments", failureThreshold: 1))
+        let attempts = Counter()
+        let review = Runnable<Int, Int>("Review") { n, context in
+            attempts.increment()
+            if attempts.count == 1 { throw ChargeError(description: "review service timed out") }
+            context.record(
+                RunDecision(.route, choice: "manual", reason: "total \(n) is above 1000", details: ["limit": "1000"]))
+            return n
+        }
+        .retry(RetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(5), jitter: .none))
+        let approve = Runnable<Int, Int>("Approve") { n, _ in n }
+        approve.advance(to: charge)
+        classify.advance(to: review, label: "large order") { $0 >= 1_000 }.advance(to: approve, label: "small order")
+        review.advance(to: charge)
+        let orchestration = Orchestration(start: classify, exit: charge)
+        lines.log().attach(to: orchestration)
+        _ = await orchestration.start(card).result
+        await orchestration.waitForHooks()
+
+        #expect(
+            try lines.objects().map { $0["event"] as? String } == [
+                "runStarted", "stateStarted", "stateCompleted", "transition", "stateStarted", "retrying", "decision",
+                "stateCompleted", "transition", "stateStarted", "circuitChanged", "stateFailed", "runFailed",
+            ])
+        let written = lines.raw.joined(separator: "\n")
+        #expect(!written.contains(number) && !written.contains("tok_9f8e7d6c5b4a"))
+        let error = try #require(try lines.lines("runFailed").first?["error"] as? [String: Any])
+        #expect(
+            error["message"] as? String
+                == "state 'Charge' threw at step 3: card <redacted> declined; Authorization: <redacted>")
+    }
 }
