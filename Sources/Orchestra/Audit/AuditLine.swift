@@ -40,7 +40,7 @@ struct AuditLine: Sendable {
 
     /// Sets a duration member, in seconds.
     mutating func set(_ key: String, seconds duration: Duration?) {
-        members[key] = duration.map { .number(Self.seconds($0)) }
+        members[key] = duration.map { .number($0.jsonSeconds) }
     }
 
     /// The line as JSON on one line, every string from the run passed through `redactor`.
@@ -101,14 +101,5 @@ struct AuditLine: Sendable {
             }
         }
         output += "\""
-    }
-
-    /// A duration in seconds, to the nanosecond: one division, so that 30.467446 ms prints as `0.030467446`, not as
-    /// the sum of its components, `0.030467446000000002`.
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { return Double(seconds) }
-        return Double(nanoseconds &+ attoseconds / 1_000_000_000) / 1e9
     }
 }
