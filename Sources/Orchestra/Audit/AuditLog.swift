@@ -52,7 +52,9 @@ public final class AuditLog: Sendable {
     /// A log that hands each line to `write`, to ship it wherever you keep logs.
     ///
     /// ```swift
-    /// let audit = AuditLog { line in try await? … }   // or collect: AuditLog { line in lines.withLock { $0.append(line) } }
+    /// let audit = AuditLog { line in try socket.send(line + "\n") }      // a log shipper of yours
+    /// let kept = Mutex<[String]>([])
+    /// let inMemory = AuditLog { line in kept.withLock { $0.append(line) } }
     /// ```
     ///
     /// - Parameters:
