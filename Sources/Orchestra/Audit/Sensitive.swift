@@ -23,7 +23,7 @@ public struct Sensitive<Value: Sendable>: Sendable, CustomStringConvertible, Cus
     /// - Parameter value: The value to keep from logs.
     public init(_ value: Value) {
         self.value = value
-        if let text = value as? any LosslessStringConvertible { SecretRegistry.register(text.description) }
+        if let text = value as? any LosslessStringConvertible { SecretRegistry.register(text.description, as: .value) }
     }
 
     /// `<redacted>`.

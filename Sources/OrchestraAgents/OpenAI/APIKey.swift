@@ -24,7 +24,7 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     private init(_ secret: String, onlyForOpenAI: Bool) {
         self.secret = secret
         self.onlyForOpenAI = onlyForOpenAI
-        SecretRegistry.register(secret)
+        SecretRegistry.register(secret, as: .credential)
     }
 
     /// The default key of ``OpenAICompatibleModel``: `OPENAI_API_KEY`, sent only to `api.openai.com`, so that an

@@ -82,10 +82,10 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
     private static func registerSecrets(headers: [String: String], url: URL) {
         let credential = ["auth", "key", "token", "secret", "session", "cookie", "password"]
         for (name, value) in headers where credential.contains(where: { name.lowercased().contains($0) }) {
-            SecretRegistry.register(value)
+            SecretRegistry.register(value, as: .credential)
         }
         if let password = URLComponents(url: url, resolvingAgainstBaseURL: true)?.password {
-            SecretRegistry.register(password)
+            SecretRegistry.register(password, as: .credential)
         }
     }
 

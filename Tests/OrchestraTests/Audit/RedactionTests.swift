@@ -1,7 +1,8 @@
 import Foundation
-import Orchestra
 import OrchestraTesting
 import Testing
+
+@testable import Orchestra
 
 @Suite("Audit log: secrets are never written", .timeLimit(.minutes(1)))
 struct RedactionTests {
@@ -120,5 +121,18 @@ struct RedactionTests {
         #expect(line["event"] as? String == "decision" && line["decision"] as? String == "<redacted>")
         #expect(line["reason"] as? String == "<redacted>")
         #expect((line["time"] as? String)?.hasPrefix(year) == true)
+    }
+}
+
+@Suite("Audit log: the registry of secrets")
+struct SecretRegistryTests {
+    @Test("a pool keeps the most recent distinct values, at most its capacity")
+    func bounded() {
+        var pool = RecentSecrets(capacity: 3)
+        let inserted = ["key-1", "key-2", "key-1", "key-3", "key-4"].map { pool.insert($0) }
+        #expect(inserted == [true, true, false, true, true])
+        #expect(pool.order == ["key-2", "key-3", "key-4"])
+        let again = pool.insert("key-1")
+        #expect(again && pool.order == ["key-3", "key-4", "key-1"])
     }
 }
