@@ -2,7 +2,9 @@ import Foundation
 
 /// A secret that authorizes requests, sent as a bearer token and shown to no one: its description, its
 /// debug description and its mirror are `APIKey(redacted)`, so neither `print`, `dump`, string interpolation
-/// nor an error or event that carries a model can reveal it.
+/// nor an error or event that carries a model can reveal it. Making a key also hands its secret to every
+/// ``AuditLog`` of the process, which writes `<redacted>` wherever the secret would appear — in an
+/// error a server or a state wrote, say — without your marking it again.
 ///
 /// ```swift
 /// let model = OpenAICompatibleModel(baseURL: url, model: "gpt-4o-mini", apiKey: APIKey(secret))
@@ -22,6 +24,7 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     private init(_ secret: String, onlyForOpenAI: Bool) {
         self.secret = secret
         self.onlyForOpenAI = onlyForOpenAI
+        SecretRegistry.register(secret, as: .credential)
     }
 
     /// The default key of ``OpenAICompatibleModel``: `OPENAI_API_KEY`, sent only to `api.openai.com`, so that an

@@ -74,6 +74,19 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
         self.headers = headers
         self.requestTimeout = requestTimeout
         transport = HTTPTransport(configuration: configuration)
+        Self.registerSecrets(headers: headers, url: baseURL)
+    }
+
+    /// Hands the audit logs of the process what is secret besides the key (which registers itself): the values of
+    /// headers named like credentials, and a password in the URL.
+    private static func registerSecrets(headers: [String: String], url: URL) {
+        let credential = ["auth", "key", "token", "secret", "session", "cookie", "password"]
+        for (name, value) in headers where credential.contains(where: { name.lowercased().contains($0) }) {
+            SecretRegistry.register(value, as: .credential)
+        }
+        if let password = URLComponents(url: url, resolvingAgainstBaseURL: true)?.password {
+            SecretRegistry.register(password, as: .credential)
+        }
     }
 
     /// As in `OpenAICompatibleModel(http://127.0.0.1:8080/v1/chat/completions, model: smollm2, apiKey: none)`.

@@ -7,7 +7,7 @@
 /// choice.reason       // "no rule matched; the default ladder scores simple 0.98, planner 0.02, …"
 /// choice.decidedBy    // .rules
 /// ```
-public struct OrchestrationChoice: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct OrchestrationChoice: Sendable, Hashable, Codable, CustomStringConvertible, Auditable {
     /// Who made the choice.
     public enum Decider: String, Sendable, Hashable, Codable, CaseIterable {
         /// A rule-based selector: one of its rules, or its default ladder.
@@ -69,6 +69,15 @@ public struct OrchestrationChoice: Sendable, Hashable, Codable, CustomStringConv
     /// As in `planner (0.72, rules): no rule matched; …`.
     public var description: String {
         "\(type) (\(Self.format(confidence)), \(decidedBy.rawValue)): \(reason)"
+    }
+
+    /// The choice as a decision, as an ``AuditLog`` writes it: `selection`, choosing the type, with the
+    /// reason, and the confidence, who decided and the rule as details. ``Orchestrator`` reports it for every run it
+    /// starts to the logs attached with `attach(to:)`; a state that selects reports it with `context.emit(choice)`.
+    public var decision: RunDecision? {
+        var details = ["confidence": Self.format(confidence), "decidedBy": decidedBy.rawValue]
+        details["rule"] = rule
+        return RunDecision(.selection, choice: type.rawValue, reason: reason, details: details)
     }
 
     /// A confidence or score to two decimals, as reasons show it: `0.70`.

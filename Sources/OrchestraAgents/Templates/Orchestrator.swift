@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One call for "just answer this": a selector chooses the orchestration type for each request, and the
 /// orchestrator runs the matching template and streams its events.
 ///
@@ -20,6 +22,9 @@
 /// (``OrchestrationChoice/rule``); a choice with no rule, the only workflow there is. Otherwise — no workflow, a
 /// rule that names none, or several workflows and no rule — ``start(_:)`` throws ``OrchestratorError`` before
 /// anything runs.
+///
+/// **Auditing.** `audit.attach(to: orchestrator)` has an ``AuditLog`` write every template's runs and,
+/// for each run, the selector's choice as a `selection` decision.
 public final class Orchestrator: Sendable {
     /// What chooses the type of each request.
     public let selector: any OrchestrationSelector
@@ -27,6 +32,8 @@ public final class Orchestrator: Sendable {
     private let planner: Orchestration<String, String>
     private let reactive: Orchestration<String, String>
     private let fixed: [String: Orchestration<String, String>]
+    /// Told of each choice and the run it started: the audit logs attached to the orchestrator.
+    private let choiceWatchers = Mutex<[@Sendable (OrchestrationChoice, RunID) -> Void]>([])
 
     /// Creates an orchestrator and its templates.
     ///
@@ -77,7 +84,19 @@ public final class Orchestrator: Sendable {
     /// - Throws: What the selector throws, and ``OrchestratorError`` for a `fixed` choice with no workflow to run.
     public func start(_ request: String) async throws -> OrchestratorRun {
         let choice = try await selector.select(request)
-        return OrchestratorRun(choice: choice, handle: try orchestration(for: choice).start(request))
+        let handle = try orchestration(for: choice).start(request)
+        for watcher in choiceWatchers.withLock({ $0 }) { watcher(choice, handle.id) }
+        return OrchestratorRun(choice: choice, handle: handle)
+    }
+
+    /// Calls `watcher` with each choice ``start(_:)`` makes and the id of the run it starts, as the run starts.
+    func watchChoices(_ watcher: @escaping @Sendable (OrchestrationChoice, RunID) -> Void) {
+        choiceWatchers.withLock { $0.append(watcher) }
+    }
+
+    /// Every template's orchestration: Simple, Planner, Reactive, and one per workflow.
+    var orchestrations: [Orchestration<String, String>] {
+        [simple, planner, reactive] + fixed.keys.sorted().compactMap { fixed[$0] }
     }
 
     /// Chooses the type for `request`, runs the template and returns its answer.

@@ -1,6 +1,6 @@
 /// What the Planner and Reactive templates tell a run's watchers about their plans, as chunks of the run's
-/// events: `event.chunk(as: PlanChunk.self)`.
-public enum PlanChunk: Sendable, Hashable, ConsoleDisplayable {
+/// events: `event.chunk(as: PlanChunk.self)`. Both are decisions an ``AuditLog`` writes (see ``decision``).
+public enum PlanChunk: Sendable, Hashable, ConsoleDisplayable, Auditable {
     /// The model planned these steps.
     case planned([WorkflowStep])
     /// The steps not yet run were planned again.
@@ -13,6 +13,25 @@ public enum PlanChunk: Sendable, Hashable, ConsoleDisplayable {
         case .replanned(let replan):
             .line("re-plan \(replan.number) (\(replan.reason)): \(Self.names(replan.old)) → \(Self.names(replan.new))")
         }
+    }
+
+    /// The plan as a decision: `plan`, choosing the steps' ids, or `replan`, choosing the new steps' ids, with
+    /// its reason and the steps it replaced.
+    public var decision: RunDecision? {
+        switch self {
+        case .planned(let steps):
+            RunDecision(
+                .plan, choice: Self.names(steps), reason: "the model planned \(Self.count(steps)) for the request",
+                details: ["steps": String(steps.count)])
+        case .replanned(let replan):
+            RunDecision(
+                .replan, choice: Self.names(replan.new), reason: replan.reason,
+                details: ["number": String(replan.number), "replaced": Self.names(replan.old)])
+        }
+    }
+
+    private static func count(_ steps: [WorkflowStep]) -> String {
+        steps.count == 1 ? "1 step" : "\(steps.count) steps"
     }
 
     private static func names(_ steps: [WorkflowStep]) -> String {

@@ -1,0 +1,97 @@
+/// Cuts secrets out of text before an ``AuditLog`` writes it: the values a user marked, the values the process
+/// registered (``Sensitive`` values, API keys), and — in case a secret was never marked — whatever looks like a
+/// credential: `Authorization` headers, bearer tokens, `api_key=…`, `"password": "…"`, `sk-…` keys.
+struct Redactor {
+    /// What stands where a secret was.
+    static let marker = "<redacted>"
+
+    private var marked: Set<String> = []
+    private var registered: [String] = []
+    private var registryVersion = -1
+    /// Every value to look for, longest first, so that a secret containing another goes whole.
+    private var values: [String] = []
+
+    /// Adds values the user marked sensitive; those shorter than ``SecretRegistry/minimumLength`` are ignored.
+    mutating func mark(_ values: some Sequence<String>) {
+        let added = values.filter { $0.count >= SecretRegistry.minimumLength }
+        guard !added.isEmpty else { return }
+        marked.formUnion(added)
+        rebuild()
+    }
+
+    /// Takes in the secrets registered since the last call.
+    mutating func refresh() {
+        guard let (values, version) = SecretRegistry.values(ifChangedSince: registryVersion) else { return }
+        registered = values
+        registryVersion = version
+        rebuild()
+    }
+
+    private mutating func rebuild() {
+        values = marked.union(registered).sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+    }
+
+    /// `text` with every known secret, and everything shaped like a credential, replaced by ``marker``.
+    func redact(_ text: String) -> String {
+        var text = text
+        for value in values where text.contains(value) {
+            text = text.replacing(value, with: Self.marker)
+        }
+        return redactingShapes(text)
+    }
+
+    /// `text` with what looks like a credential replaced: the value after a credential's name (a header, a query
+    /// parameter, a JSON member), a bearer token, and keys of well-known shapes.
+    func redactingShapes(_ text: String) -> String {
+        let lowered = text.lowercased()
+        guard Self.triggers.contains(where: { lowered.contains($0) }) else { return text }
+        var text = text
+        for shape in shapes {
+            text = text.replacing(shape.pattern) { match in
+                shape.replacement((0..<match.output.count).map { match.output[$0].substring ?? "" })
+            }
+        }
+        return text
+    }
+
+    /// Words without which no shape can match: most text has none, and skips the patterns.
+    private static let triggers = [
+        "auth", "key", "token", "secret", "pass", "bearer", "sk-", "gh", "akia", "xox",
+    ]
+
+    /// A pattern, and what a match becomes, from its groups (group 0 is the whole match).
+    private struct Shape {
+        var pattern: Regex<AnyRegexOutput>
+        var replacement: ([Substring]) -> String
+    }
+
+    /// Compiled once per redactor: `Regex` is not `Sendable`, so each log keeps its own under its lock.
+    private let shapes: [Shape] = {
+        let marker = Self.marker
+        let name =
+            "(?:proxy-)?authorization|x-api-key|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|auth[_-]?token"
+            + "|client[_-]?secret|secret|password|passwd|token"
+        let patterns: [(String, ([Substring]) -> String)] = [
+            // "api_key": "…", as a JSON member.
+            (#"(?i)("(?:\#(name))"\s*:\s*)"(?:[^"\\]|\\.)*""#, { "\($0[1])\"\(marker)\"" }),
+            // Authorization: Bearer …, as a header: everything to the end of the line.
+            (
+                #"(?i)\b((?:proxy-)?authorization|x-api-key|api-key)(\s*:\s*)[^\r\n"]+"#,
+                { "\($0[1])\($0[2])\(marker)" }
+            ),
+            // api_key=…, as a query parameter or an assignment.
+            (#"(?i)\b(\#(name))(\s*=\s*)[^\s&"',;]+"#, { "\($0[1])\($0[2])\(marker)" }),
+            // Bearer … wherever it stands; a shorter word after it is more likely prose ("bearer of").
+            (#"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]{6,}=*"#, { "\($0[1]) \(marker)" }),
+            // Keys of well-known shapes: OpenAI-style, GitHub, AWS access key ids, Slack.
+            (
+                #"\b(?:sk-[A-Za-z0-9_\-]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9\-]{10,})"#,
+                { _ in marker }
+            ),
+        ]
+        // The patterns are constants, checked by the tests: one that did not compile would be a bug here.
+        return patterns.compactMap { pattern, replacement in
+            (try? Regex(pattern)).map { Shape(pattern: $0, replacement: replacement) }
+        }
+    }()
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+extension AuditLog {
+    /// Writes every run of `orchestrator`'s templates, and for each run the selector's choice, as a `selection`
+    /// decision with the run's id.
+    ///
+    /// ```swift
+    /// let audit = try AuditLog(file: URL(filePath: "audit.jsonl"))
+    /// audit.attach(to: orchestrator)
+    /// let answer = try await orchestrator.run("Search the web for solar panel prices, then compare them")
+    /// ```
+    ///
+    /// The choice is made before its run exists, so its line is written as the run starts — before the run's own
+    /// lines, or among its first — and carries the run's `run` and `trace`. A choice that cannot be written is
+    /// reported on standard error.
+    ///
+    /// - Parameter orchestrator: The orchestrator to audit.
+    /// - Returns: The subscriptions of the templates' hooks: wait for them to catch up, or cancel them.
+    @discardableResult
+    public func attach(to orchestrator: Orchestrator) -> [EventSubscription] {
+        orchestrator.watchChoices { [self] choice, run in
+            guard let decision = choice.decision else { return }
+            do {
+                try record(decision, run: run)
+            } catch {
+                try? FileHandle.standardError.write(
+                    contentsOf: Data(
+                        "Orchestra: the audit log could not write the choice for run \(run): \(error)\n".utf8))
+            }
+        }
+        return orchestrator.orchestrations.map { attach(to: $0) }
+    }
+}
