@@ -1,0 +1,79 @@
+import Foundation
+import Orchestra
+import Testing
+
+@Suite("Latency sketch: percentiles within 1% in bounded memory")
+struct LatencySketchTests {
+    /// Whether `estimate` is within the sketch's relative accuracy of `exact`.
+    static func close(_ estimate: Duration?, _ exact: Duration) -> Bool {
+        guard let estimate else { return false }
+        return abs(estimate.seconds - exact.seconds) <= LatencySketch.relativeAccuracy * exact.seconds
+    }
+
+    @Test("1…1000 ms: nearest-rank p50, p90, p99 within 1%; count, min, max, mean and total exact")
+    func uniform() {
+        var sketch = LatencySketch()
+        for ms in (1...1000).shuffled() { sketch.add(.milliseconds(ms)) }
+        let summary = sketch.summary
+        #expect(summary.count == 1000)
+        #expect(Self.close(summary.p50, .milliseconds(500)))
+        #expect(Self.close(summary.p90, .milliseconds(900)))
+        #expect(Self.close(summary.p99, .milliseconds(990)))
+        #expect(Self.close(sketch.percentile(0.25), .milliseconds(250)))
+        #expect(summary.min == .milliseconds(1))
+        #expect(summary.max == .milliseconds(1000))
+        #expect(summary.total == .milliseconds(500_500))
+        #expect(summary.mean == .microseconds(500_500))
+        #expect(sketch.percentile(0) == .milliseconds(1))
+        #expect(sketch.percentile(1) == .milliseconds(1000))
+    }
+
+    @Test("a skewed distribution over six orders of magnitude stays within 1%, in few buckets")
+    func skewed() throws {
+        var sketch = LatencySketch()
+        var exact: [Duration] = []
+        for i in 0..<10_000 {
+            let value = Duration.microseconds(Int(pow(1.0014, Double(i))))
+            exact.append(value)
+            sketch.add(value)
+        }
+        exact.sort()
+        for fraction in [0.5, 0.9, 0.99, 0.999] {
+            let rank = Int((fraction * Double(exact.count)).rounded(.up))
+            #expect(Self.close(sketch.percentile(fraction), exact[rank - 1]), "p\(fraction)")
+        }
+        // Memory follows the spread, not the count: ten thousand values, ~1,000 distinct, far fewer buckets.
+        let json = try String(decoding: JSONEncoder().encode(sketch), as: UTF8.self)
+        #expect(json.count < 20_000)
+    }
+
+    @Test("merging two sketches gives the sketch of both sets; an empty sketch summarises to zeros")
+    func merge() {
+        var a = LatencySketch()
+        var b = LatencySketch()
+        var both = LatencySketch()
+        for ms in 1...300 {
+            a.add(.milliseconds(ms))
+            both.add(.milliseconds(ms))
+        }
+        for ms in 200...2000 where ms.isMultiple(of: 7) {
+            b.add(.milliseconds(ms))
+            both.add(.milliseconds(ms))
+        }
+        var merged = a
+        merged.merge(b)
+        #expect(merged == both)
+        #expect(merged != a)
+        let empty = LatencySketch()
+        #expect(empty.percentile(0.5) == nil)
+        #expect(
+            empty.summary
+                == LatencySummary(
+                    count: 0, p50: .zero, p90: .zero, p99: .zero, min: .zero, max: .zero, mean: .zero, total: .zero))
+        var zero = LatencySketch()
+        zero.add(.zero)
+        zero.add(.nanoseconds(-5))
+        #expect(zero.summary.p50 == .zero)
+        #expect(zero.summary.max == .zero)
+    }
+}
