@@ -5,18 +5,22 @@ struct RecordObservations: Sendable {
     var states: [StateObservation]
     var run: RunObservation
 
-    /// Observes the steps of `record` from step `first` on — all of them for a run from its start, the resumed
+    /// Observes the steps of `record` from index `first` on — all of them for a run from its start, the resumed
     /// part's for a resumed run — pricing their tokens with `prices`.
     ///
-    /// - Parameter duration: The observed part's duration, when the caller measured it; otherwise the record's
-    ///   duration, less the start of the first step observed for a resumed part.
-    init(_ record: RunRecord, from first: Int = 1, duration: Duration? = nil, prices: PriceTable?) {
+    /// - Parameters:
+    ///   - resumedAt: The step a resumed part began at; `nil` for a run from its start.
+    ///   - duration: The observed part's duration, when the caller measured it; otherwise the record's duration,
+    ///     less the start of the first step observed for a resumed part.
+    init(
+        _ record: RunRecord, from first: Int = 0, resumedAt: Int? = nil, duration: Duration? = nil, prices: PriceTable?
+    ) {
         var run = RunObservation(
-            runID: record.runID, status: record.status, duration: duration ?? record.duration,
-            resumedAt: first > 1 ? first : nil, cost: prices == nil ? nil : .zero)
+            runID: record.runID, status: record.status, duration: duration ?? record.duration, resumedAt: resumedAt,
+            cost: prices == nil ? nil : .zero)
         var states: [StateObservation] = []
         var earliest: Duration?
-        for step in record.steps where step.step >= first {
+        for step in record.steps[min(first, record.steps.count)...] {
             let tokens = step.tokens ?? .zero
             let (cost, unpriced) = Self.price(tokens, byModel: step.tokensByModel, prices: prices)
             states.append(
@@ -29,7 +33,7 @@ struct RecordObservations: Sendable {
             run.unpriced.merge(unpriced, uniquingKeysWith: +)
             earliest = earliest.map { min($0, step.start) } ?? step.start
         }
-        if duration == nil, first > 1, let total = record.duration {
+        if duration == nil, resumedAt != nil, let total = record.duration {
             run.duration = earliest.map { max(total - $0, .zero) }
         }
         run.states = states.count

@@ -79,14 +79,20 @@ public struct RunMetrics: Sendable, Codable, Hashable {
     }
 
     /// Adds the part of a run that ran after it was resumed at `step`: the record of a resumed run also holds the
-    /// steps before, which the record it ended with earlier (suspended, failed or cancelled) already counted.
+    /// steps of its earlier parts, which the records they ended with (suspended, failed or cancelled) counted.
+    ///
+    /// The part begins at the last step of the machine numbered `step` — the state it resumed with, which runs first;
+    /// the steps before it were carried over, an earlier failed attempt of that state included. Its duration is
+    /// measured from that step's start.
     ///
     /// - Parameters:
     ///   - record: The resumed run's record.
-    ///   - step: The step it resumed at (``OrchestrationEvent/step`` of its ``OrchestrationEvent/Kind/runResumed``
-    ///     event); the steps before it are not counted, and its duration is measured from that step's start.
+    ///   - step: The step it resumed at: ``OrchestrationEvent/step`` of its ``OrchestrationEvent/Kind/runResumed``
+    ///     event, or ``Suspension/step`` for a suspended run.
     public mutating func add(_ record: RunRecord, resumedAt step: Int) {
-        add(RecordObservations(record, from: step, prices: prices))
+        add(
+            RecordObservations(
+                record, from: ResumeLedger.start(of: record, resumedAt: step), resumedAt: step, prices: prices))
     }
 
     /// Adds what one record came to.
