@@ -86,6 +86,28 @@ struct MetricsCollectorTests {
         #expect(sink.runs.count == 3)
     }
 
+    @Test("the metrics print as a Markdown table: a row per state, one for the runs, unpriced tokens by model")
+    func table() async throws {
+        let clock = ManualClock()
+        let orchestration = Self.machine(clock)
+        let metrics = try orchestration.collectMetrics(prices: Self.prices())
+        for n in 1...3 { _ = try await orchestration.run(n) }
+        await orchestration.waitForHooks()
+        #expect(
+            metrics.snapshot.table == """
+                3 runs: 3 completed, 0 failed, 0 cancelled, 0 suspended
+
+                | State | Runs | Failed | Retries | p50 | p90 | p99 | Tokens in | Tokens out | Cost | Unpriced tokens |
+                | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+                | Fetch | 3 | 0 | 0 | 10 ms | 10 ms | 10 ms | 120 | 30 | 0.0006 | 0 |
+                | Write | 3 | 0 | 0 | 30 ms | 30 ms | 30 ms | 15 | 15 | 0 | 30 |
+                | **all runs** | 3 | 0 | 0 | 40 ms | 40 ms | 40 ms | 135 | 45 | 0.0006 | 30 |
+
+                Unpriced tokens by model: (no model) 30
+
+                """)
+    }
+
     @Test("a run suspended twice and resumed to its end: each part counted once, each state execution once")
     func resumedRunsAreNotDoubleCounted() async throws {
         let machine = ApprovalMachine()
