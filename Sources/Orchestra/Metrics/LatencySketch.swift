@@ -14,8 +14,8 @@ import Foundation
 /// within 1% of the exact one, relative to its value, whatever the distribution. Durations under a nanosecond
 /// share one bucket that stands for zero.
 ///
-/// Memory does not grow with the number of durations, only with their spread: about 230 buckets per factor of ten,
-/// so durations from a nanosecond to a year fit in under 4,000 buckets — and most states use a few dozen. Two
+/// Memory does not grow with the number of durations, only with their spread: about 115 buckets per factor of ten,
+/// so durations from a nanosecond to a year fit in under 2,000 buckets — and most states use a few hundred. Two
 /// sketches ``merge(_:)`` into exactly the sketch of both sets of durations.
 public struct LatencySketch: Sendable, Codable, Hashable {
     /// How close a percentile is to the exact one, relative to its value: 1%.

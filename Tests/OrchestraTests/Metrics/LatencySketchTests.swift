@@ -47,6 +47,21 @@ struct LatencySketchTests {
         #expect(json.count < 20_000)
     }
 
+    @Test("memory follows the spread, not the count: a nanosecond to a year fits in under 2,000 buckets")
+    func bounded() throws {
+        var sketch = LatencySketch()
+        let year = 365.25 * 24 * 3600
+        for i in 0...100_000 {
+            sketch.add(.seconds(1e-9 * pow(year / 1e-9, Double(i) / 100_000)))
+        }
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(sketch)) as? [String: Any])
+        let buckets = try #require(json["buckets"] as? [String: Int])
+        #expect(buckets.count < 2000)
+        #expect(buckets.count > 1500)
+        #expect(buckets.values.reduce(0, +) == 100_001)
+    }
+
     @Test("merging two sketches gives the sketch of both sets; an empty sketch summarises to zeros")
     func merge() {
         var a = LatencySketch()
