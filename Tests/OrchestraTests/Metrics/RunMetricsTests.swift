@@ -16,21 +16,24 @@ struct RunMetricsTests {
 
     /// Draft records tokens of a dated model, of a model without a price, and of no model; Check records 50/10
     /// of gpt-4o per attempt, and retries until its input ends with `!` — which "fail" never does.
-    static func machine(_ options: OrchestrationOptions = .init()) -> Orchestration<String, String> {
+    /// Draft takes 120 ms on `clock`, and Check 40 ms per attempt.
+    static func machine(_ clock: ManualClock = ManualClock()) -> Orchestration<String, String> {
         let draft = Runnable<String, String>("Draft") { topic, context in
+            clock.advance(by: .milliseconds(120))
             context.recordTokens(TokenUsage(promptTokens: 100, completionTokens: 20), model: "gpt-4o-mini-2024-07-18")
             context.recordTokens(TokenUsage(promptTokens: 7, completionTokens: 3), model: "llama-3")
             context.recordTokens(TokenUsage(promptTokens: 10, completionTokens: 5))
             return topic
         }
         let check = Runnable<String, String>("Check") { text, context in
+            clock.advance(by: .milliseconds(40))
             context.recordTokens(TokenUsage(promptTokens: 50, completionTokens: 10), model: "gpt-4o")
             guard text.hasSuffix("!"), !text.hasPrefix("fail") else { throw Boom(reason: text) }
             return text
         }
         .retry(RetryPolicy(maxAttempts: 3, initialDelay: .zero, jitter: .none)) { text, _, _ in text + "!" }
         draft.advance(to: check)
-        return Orchestration(start: draft, exit: check, options: options)
+        return Orchestration(start: draft, exit: check, options: .init(clock: clock))
     }
 
     static func records() async -> [RunRecord] {
@@ -82,6 +85,24 @@ struct RunMetricsTests {
         #expect(metrics.tokens == TokenUsage(promptTokens: 484, completionTokens: 106))
         #expect(metrics.cost == Decimal(string: "0.001179"))
         #expect(metrics.unpricedTokens == TokenUsage(promptTokens: 34, completionTokens: 16))
+    }
+
+    @Test("the table of the two runs, as Docs/Observability.md shows it")
+    func table() async throws {
+        let metrics = RunMetrics(records: await Self.records(), prices: try Self.prices)
+        #expect(
+            metrics.table == """
+                2 runs: 1 completed, 1 failed, 0 cancelled, 0 suspended
+
+                | State | Runs | Failed | Retries | p50 | p90 | p99 | Tokens in | Tokens out | Cost | Unpriced tokens |
+                | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+                | Check | 2 | 1 | 3 | 80 ms | 120 ms | 120 ms | 250 | 50 | 0.001125 | 0 |
+                | Draft | 2 | 0 | 0 | 120 ms | 120 ms | 120 ms | 234 | 56 | 0.000054 | 50 |
+                | **all runs** | 2 | 1 | 3 | 200 ms | 240 ms | 240 ms | 484 | 106 | 0.001179 | 50 |
+
+                Unpriced tokens by model: (no model) 30, llama-3 20
+
+                """)
     }
 
     @Test("without a price table nothing is costed as free: every token is unpriced, by model")
