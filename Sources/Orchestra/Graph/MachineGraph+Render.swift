@@ -53,7 +53,7 @@ extension MachineGraph {
                 let label = Self.dotText(node.name + (cell.map { "\n\($0.detail)" } ?? ""))
                 lines.append("\(indent)subgraph cluster_\(node.id) {")
                 lines.append("\(indent)    label=\"\(Self.dotText(kind))\";")
-                if let cell { lines.append("\(indent)    style=filled;\n\(indent)    fillcolor=\"\(cell.fill)\";") }
+                if let cell { lines += ["\(indent)    style=filled;", "\(indent)    fillcolor=\"\(cell.fill)\";"] }
                 lines.append("\(indent)    \(node.id) [label=\"\(label)\", shape=plaintext];")
             case .close: lines.append("\(indent)}")
             case .state(let node):

@@ -6,6 +6,7 @@
 /// bridge is a few lines (a sample, not a dependency of Orchestra):
 ///
 /// ```swift
+/// import Foundation
 /// import Metrics
 /// import Orchestra
 ///
