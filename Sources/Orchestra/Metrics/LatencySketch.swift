@@ -14,6 +14,8 @@ import Foundation
 /// within 1% of the exact one, relative to its value, whatever the distribution. Durations under a nanosecond
 /// share one bucket that stands for zero.
 ///
+/// In JSON, durations are seconds (`"max": 0.04`), read back to the nanosecond.
+///
 /// Memory does not grow with the number of durations, only with their spread: about 115 buckets per factor of ten,
 /// so durations from a nanosecond to a year fit in under 2,000 buckets — and most states use a few hundred. Two
 /// sketches ``merge(_:)`` into exactly the sketch of both sets of durations.
@@ -100,5 +102,34 @@ public struct LatencySketch: Sendable, Codable, Hashable {
             count: count, p50: percentile(0.5) ?? .zero, p90: percentile(0.9) ?? .zero,
             p99: percentile(0.99) ?? .zero, min: min ?? .zero, max: max ?? .zero,
             mean: count == 0 ? .zero : total / count, total: total)
+    }
+}
+
+extension LatencySketch {
+    private enum CodingKeys: String, CodingKey { case count, total, min, max, zeros, buckets }
+
+    /// Decodes a sketch written by ``encode(to:)``; durations are read back to the nanosecond.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func duration(_ key: CodingKeys) throws -> Duration? {
+            try c.decodeIfPresent(Double.self, forKey: key).map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
+        }
+        count = try c.decode(Int.self, forKey: .count)
+        total = try duration(.total) ?? .zero
+        min = try duration(.min)
+        max = try duration(.max)
+        zeros = try c.decodeIfPresent(Int.self, forKey: .zeros) ?? 0
+        buckets = try c.decodeIfPresent([Int: Int].self, forKey: .buckets) ?? [:]
+    }
+
+    /// Encodes the sketch, with durations as seconds and buckets by index.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(count, forKey: .count)
+        try c.encode(total.seconds, forKey: .total)
+        try c.encodeIfPresent(min?.seconds, forKey: .min)
+        try c.encodeIfPresent(max?.seconds, forKey: .max)
+        try c.encode(zeros, forKey: .zeros)
+        try c.encode(buckets, forKey: .buckets)
     }
 }
