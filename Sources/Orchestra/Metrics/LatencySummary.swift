@@ -21,7 +21,17 @@ public struct LatencySummary: Sendable, Codable, Hashable {
     /// All of them together.
     public var total: Duration
 
-    /// Creates a summary.
+    /// Creates a summary; ``LatencySketch/summary`` makes one from durations.
+    ///
+    /// - Parameters:
+    ///   - count: How many durations.
+    ///   - p50: The median.
+    ///   - p90: The 90th percentile.
+    ///   - p99: The 99th percentile.
+    ///   - min: The shortest.
+    ///   - max: The longest.
+    ///   - mean: The mean.
+    ///   - total: All of them together.
     public init(
         count: Int, p50: Duration, p90: Duration, p99: Duration, min: Duration, max: Duration, mean: Duration,
         total: Duration

@@ -24,6 +24,16 @@ public struct RunObservation: Sendable, Hashable {
     public var unpriced: [String: TokenUsage]
 
     /// Creates an observation.
+    ///
+    /// - Parameters:
+    ///   - runID: The run.
+    ///   - status: How it ended.
+    ///   - duration: How long it, or its resumed part, took, if measured.
+    ///   - resumedAt: The step a resumed part began at; `nil` for a run from its start.
+    ///   - states: How many states it executed.
+    ///   - tokens: The tokens its states recorded.
+    ///   - cost: What the priced tokens cost; `nil` without a price table.
+    ///   - unpriced: Tokens without a price, by model name (`""` for none).
     public init(
         runID: RunID, status: RunRecord.Status, duration: Duration?, resumedAt: Int? = nil, states: Int = 0,
         tokens: TokenUsage = .zero, cost: Decimal? = nil, unpriced: [String: TokenUsage] = [:]

@@ -30,7 +30,19 @@ public struct StateObservation: Sendable, Hashable {
     /// Tokens without a price, by model name; `""` for tokens recorded without a model's name.
     public var unpriced: [String: TokenUsage]
 
-    /// Creates an observation.
+    /// Creates an observation; its ``key`` is `path` without composite indices.
+    ///
+    /// - Parameters:
+    ///   - runID: The run.
+    ///   - step: The step the state ran as.
+    ///   - path: Where the state ran, composite indices included.
+    ///   - duration: How long it took, if measured.
+    ///   - failed: Whether it threw.
+    ///   - retries: How many times a retry policy ran it again.
+    ///   - tokens: The tokens it recorded.
+    ///   - tokensByModel: The part of `tokens` each named model used.
+    ///   - cost: What the priced tokens cost; `nil` without a price table.
+    ///   - unpriced: Tokens without a price, by model name (`""` for none).
     public init(
         runID: RunID, step: Int, path: StatePath, duration: Duration?, failed: Bool = false, retries: Int = 0,
         tokens: TokenUsage = .zero, tokensByModel: [String: TokenUsage] = [:], cost: Decimal? = nil,
