@@ -77,11 +77,12 @@ public struct LatencySketch: Sendable, Codable, Hashable {
     /// smallest (at least the first), within ``relativeAccuracy`` of its value; the first and last ranks are the exact
     /// ``min`` and ``max``.
     ///
-    /// - Parameter fraction: From 0 to 1: `0.5` for the median, `0.99` for p99.
-    /// - Returns: The duration, or `nil` when the sketch is empty.
+    /// - Parameter fraction: From 0 to 1: `0.5` for the median, `0.99` for p99; held to that range.
+    /// - Returns: The duration, or `nil` when the sketch is empty or `fraction` is NaN.
     public func percentile(_ fraction: Double) -> Duration? {
-        guard let min, let max, count > 0 else { return nil }
-        let rank = Swift.min(Swift.max(Int((fraction * Double(count)).rounded(.up)), 1), count)
+        guard let min, let max, count > 0, !fraction.isNaN else { return nil }
+        let clamped = Swift.min(Swift.max(fraction, 0), 1)
+        let rank = Swift.min(Swift.max(Int((clamped * Double(count)).rounded(.up)), 1), count)
         if rank == 1 { return min }
         if rank == count { return max }
         var seen = zeros

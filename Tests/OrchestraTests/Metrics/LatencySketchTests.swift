@@ -26,6 +26,9 @@ struct LatencySketchTests {
         #expect(summary.mean == .microseconds(500_500))
         #expect(sketch.percentile(0) == .milliseconds(1))
         #expect(sketch.percentile(1) == .milliseconds(1000))
+        #expect(sketch.percentile(7) == .milliseconds(1000))
+        #expect(sketch.percentile(-.infinity) == .milliseconds(1))
+        #expect(sketch.percentile(.nan) == nil)
     }
 
     @Test("a skewed distribution over six orders of magnitude stays within 1%, in few buckets")
