@@ -113,7 +113,12 @@ extension LatencySketch {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func duration(_ key: CodingKeys) throws -> Duration? {
-            try c.decodeIfPresent(Double.self, forKey: key).map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
+            guard let seconds = try c.decodeIfPresent(Double.self, forKey: key) else { return nil }
+            guard let nanoseconds = Int64(exactly: (seconds * 1e9).rounded()), nanoseconds >= 0 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c, debugDescription: "\(seconds) is not a duration in seconds a sketch holds")
+            }
+            return .nanoseconds(nanoseconds)
         }
         count = try c.decode(Int.self, forKey: .count)
         total = try duration(.total) ?? .zero

@@ -57,9 +57,15 @@ struct RecordObservations: Sendable {
             }
         }
         let unnamed = TokenUsage(
-            promptTokens: max(tokens.promptTokens - named.promptTokens, 0),
-            completionTokens: max(tokens.completionTokens - named.completionTokens, 0))
+            promptTokens: remainder(tokens.promptTokens, named.promptTokens),
+            completionTokens: remainder(tokens.completionTokens, named.completionTokens))
         if unnamed != .zero { unpriced["", default: .zero] += unnamed }
         return (cost, unpriced)
+    }
+
+    /// `total − part`, at least 0: a count a model reported wrongly must not trap the hook that adds it up.
+    private static func remainder(_ total: Int, _ part: Int) -> Int {
+        let (difference, overflow) = total.subtractingReportingOverflow(part)
+        return overflow ? (part < 0 ? .max : 0) : max(difference, 0)
     }
 }

@@ -65,6 +65,17 @@ struct LatencySketchTests {
         #expect(buckets.values.reduce(0, +) == 100_001)
     }
 
+    @Test("JSON holds durations as seconds; a duration no sketch holds is refused, not trapped on")
+    func json() throws {
+        var sketch = LatencySketch()
+        for ms in [3, 12, 40] { sketch.add(.milliseconds(ms)) }
+        let data = try JSONEncoder().encode(sketch)
+        #expect(String(decoding: data, as: UTF8.self).contains(#""max":0.04"#))
+        #expect(try JSONDecoder().decode(LatencySketch.self, from: data) == sketch)
+        let huge = Data(#"{"count":1,"total":1e300,"zeros":0,"buckets":{}}"#.utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(LatencySketch.self, from: huge) }
+    }
+
     @Test("merging two sketches gives the sketch of both sets; an empty sketch summarises to zeros")
     func merge() {
         var a = LatencySketch()

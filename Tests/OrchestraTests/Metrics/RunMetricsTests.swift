@@ -149,6 +149,21 @@ struct RunMetricsTests {
         #expect(RunMetrics.key(for: try #require(StatePath(["A", "Loop[12]", "B[x]", "C[]"]))) == "A/Loop/B[x]/C[]")
     }
 
+    @Test("token counts a model reported wrongly are held at the bounds, not trapped on")
+    func wrongTokenCounts() {
+        var record = RunRecord(runID: RunID(), startedAt: Date())
+        record.status = .completed
+        record.steps = [
+            RunRecord.Step(
+                step: 1, state: "Odd", start: .zero, duration: .zero,
+                tokens: TokenUsage(promptTokens: .min, completionTokens: 5),
+                tokensByModel: ["m": TokenUsage(promptTokens: .max, completionTokens: -3)])
+        ]
+        let metrics = RunMetrics(records: [record])
+        #expect(metrics.states["Odd"]?.count == 1)
+        #expect(metrics.unpriced[""] == TokenUsage(promptTokens: 0, completionTokens: 8))
+    }
+
     @Test("a resumed run's record counts only from the step it resumed at")
     func resumedAt() {
         var record = RunRecord(runID: RunID(), startedAt: Date())
