@@ -90,7 +90,10 @@ public struct LatencySketch: Sendable, Codable, Hashable {
         for index in buckets.keys.sorted() {
             seen += buckets[index] ?? 0
             if seen >= rank {
-                let value = Duration.seconds(2 * Foundation.pow(Self.gamma, Double(index)) / (Self.gamma + 1))
+                let seconds = 2 * Foundation.pow(Self.gamma, Double(index)) / (Self.gamma + 1)
+                // To the nanosecond, within the accuracy anyway; a bucket past Int64 nanoseconds is the maximum.
+                guard let nanoseconds = Int64(exactly: (seconds * 1e9).rounded()) else { return max }
+                let value = Duration.nanoseconds(nanoseconds)
                 return Swift.min(Swift.max(value, min), max)
             }
         }
@@ -132,9 +135,9 @@ extension LatencySketch {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(count, forKey: .count)
-        try c.encode(total.seconds, forKey: .total)
-        try c.encodeIfPresent(min?.seconds, forKey: .min)
-        try c.encodeIfPresent(max?.seconds, forKey: .max)
+        try c.encode(total.jsonSeconds, forKey: .total)
+        try c.encodeIfPresent(min?.jsonSeconds, forKey: .min)
+        try c.encodeIfPresent(max?.jsonSeconds, forKey: .max)
         try c.encode(zeros, forKey: .zeros)
         try c.encode(buckets, forKey: .buckets)
     }

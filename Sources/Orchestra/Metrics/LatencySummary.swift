@@ -63,9 +63,9 @@ public struct LatencySummary: Sendable, Codable, Hashable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(count, forKey: .count)
         for (key, value) in [(CodingKeys.p50, p50), (.p90, p90), (.p99, p99), (.min, min), (.max, max)] {
-            try c.encode(value.seconds, forKey: key)
+            try c.encode(value.jsonSeconds, forKey: key)
         }
-        try c.encode(mean.seconds, forKey: .mean)
-        try c.encode(total.seconds, forKey: .total)
+        try c.encode(mean.jsonSeconds, forKey: .mean)
+        try c.encode(total.jsonSeconds, forKey: .total)
     }
 }
