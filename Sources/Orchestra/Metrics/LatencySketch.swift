@@ -105,11 +105,17 @@ public struct LatencySketch: Sendable, Codable, Hashable {
         LatencySummary(
             count: count, p50: percentile(0.5) ?? .zero, p90: percentile(0.9) ?? .zero,
             p99: percentile(0.99) ?? .zero, min: min ?? .zero, max: max ?? .zero,
-            mean: count == 0 ? .zero : total / count, total: total)
+            mean: count == 0 ? .zero : Self.toNanosecond(total / count), total: total)
     }
 }
 
 extension LatencySketch {
+    /// `duration` rounded to the nanosecond, as JSON keeps it.
+    private static func toNanosecond(_ duration: Duration) -> Duration {
+        let (seconds, attoseconds) = duration.components
+        return .seconds(seconds) + .nanoseconds(Int64((Double(attoseconds) / 1e9).rounded()))
+    }
+
     private enum CodingKeys: String, CodingKey { case count, total, min, max, zeros, buckets }
 
     /// Decodes a sketch written by ``encode(to:)``; durations are read back to the nanosecond.

@@ -1,8 +1,9 @@
 /// Durations summarised: how many, the percentiles p50, p90 and p99, the extremes, the mean and the total.
 ///
 /// Made by a ``LatencySketch``: the percentiles are within ``LatencySketch/relativeAccuracy`` (1%) of the exact
-/// nearest-rank ones; the count, extremes, mean and total are exact. Every duration is zero when ``count`` is.
-/// In JSON, durations are seconds (`"p90": 0.91`).
+/// nearest-rank ones; the count, extremes and total are exact, and the mean exact to the nanosecond. Every duration
+/// is zero when ``count`` is.
+/// In JSON, durations are seconds (`"p90": 0.91`), read back to the nanosecond.
 public struct LatencySummary: Sendable, Codable, Hashable {
     /// How many durations.
     public var count: Int
@@ -51,7 +52,14 @@ public struct LatencySummary: Sendable, Codable, Hashable {
     /// Decodes a summary written by ``encode(to:)``.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        func seconds(_ key: CodingKeys) throws -> Duration { .seconds(try c.decode(Double.self, forKey: key)) }
+        func seconds(_ key: CodingKeys) throws -> Duration {
+            let seconds = try c.decode(Double.self, forKey: key)
+            guard let nanoseconds = Int64(exactly: (seconds * 1e9).rounded()) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c, debugDescription: "\(seconds) is not a duration in seconds")
+            }
+            return .nanoseconds(nanoseconds)
+        }
         self.init(
             count: try c.decode(Int.self, forKey: .count), p50: try seconds(.p50), p90: try seconds(.p90),
             p99: try seconds(.p99), min: try seconds(.min), max: try seconds(.max), mean: try seconds(.mean),

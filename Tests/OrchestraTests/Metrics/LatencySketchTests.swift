@@ -72,6 +72,8 @@ struct LatencySketchTests {
         let data = try JSONEncoder().encode(sketch)
         #expect(String(decoding: data, as: UTF8.self).contains(#""max":0.04"#))
         #expect(try JSONDecoder().decode(LatencySketch.self, from: data) == sketch)
+        let summary = try JSONDecoder().decode(LatencySummary.self, from: JSONEncoder().encode(sketch.summary))
+        #expect(summary == sketch.summary)
         let huge = Data(#"{"count":1,"total":1e300,"zeros":0,"buckets":{}}"#.utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(LatencySketch.self, from: huge) }
     }
