@@ -3,7 +3,10 @@ extension MachineGraph {
     ///
     /// The start and exit are marked by `start` and `end` terminals; composites are subgraphs titled with their
     /// name and kind; conditional arrows are dotted.
-    public var mermaid: String {
+    public var mermaid: String { renderMermaid(heat: nil) }
+
+    /// The Mermaid flowchart, with each state that ran filled and labelled as `heat` says.
+    func renderMermaid(heat: HeatMap?) -> String {
         var lines = ["flowchart TD", "    __start__([start])", "    __end__([end])"]
         if hasUndeclared { lines.append("    \(Self.undeclaredID){{\"?\"}}") }
         for line in outline() {
@@ -11,9 +14,12 @@ extension MachineGraph {
             switch line.part {
             case .open(let node, let kind):
                 let title = node.name == kind ? kind : "\(node.name) · \(kind)"
-                lines.append("\(indent)subgraph \(node.id) [\"\(Self.mermaidText(title))\"]")
+                let detail = heat?.mermaidDetail(node.id) ?? ""
+                lines.append("\(indent)subgraph \(node.id) [\"\(Self.mermaidText(title))\(detail)\"]")
             case .close: lines.append("\(indent)end")
-            case .state(let node): lines.append("\(indent)\(node.id)[\"\(Self.mermaidText(node.name))\"]")
+            case .state(let node):
+                let detail = heat?.mermaidDetail(node.id) ?? ""
+                lines.append("\(indent)\(node.id)[\"\(Self.mermaidText(node.name))\(detail)\"]")
             }
         }
         lines.append("    __start__ --> \(start)")
@@ -23,13 +29,17 @@ extension MachineGraph {
             lines.append("    \(edge.from) \(arrow)\(label) \(edge.to)")
         }
         lines.append("    \(exit) --> __end__")
+        if let heat { lines += heat.mermaidStyles(nodes) }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// The graph in Graphviz DOT, to render with `dot -Tsvg`.
     ///
     /// Composites are clusters; each holds a small node with the composite's name, where its arrows begin and end.
-    public var dot: String {
+    public var dot: String { renderDOT(heat: nil) }
+
+    /// The DOT graph, with each state that ran filled and labelled as `heat` says.
+    func renderDOT(heat: HeatMap?) -> String {
         var lines = [
             "digraph machine {", "    compound=true;", "    node [shape=box, style=rounded];",
             "    __start__ [label=\"start\", shape=circle];", "    __end__ [label=\"end\", shape=doublecircle];",
@@ -39,11 +49,18 @@ extension MachineGraph {
             let indent = String(repeating: "    ", count: line.depth + 1)
             switch line.part {
             case .open(let node, let kind):
+                let cell = heat?.cells[node.id]
+                let label = Self.dotText(node.name + (cell.map { "\n\($0.detail)" } ?? ""))
                 lines.append("\(indent)subgraph cluster_\(node.id) {")
                 lines.append("\(indent)    label=\"\(Self.dotText(kind))\";")
-                lines.append("\(indent)    \(node.id) [label=\"\(Self.dotText(node.name))\", shape=plaintext];")
+                if let cell { lines += ["\(indent)    style=filled;", "\(indent)    fillcolor=\"\(cell.fill)\";"] }
+                lines.append("\(indent)    \(node.id) [label=\"\(label)\", shape=plaintext];")
             case .close: lines.append("\(indent)}")
-            case .state(let node): lines.append("\(indent)\(node.id) [label=\"\(Self.dotText(node.name))\"];")
+            case .state(let node):
+                let cell = heat?.cells[node.id]
+                let label = Self.dotText(node.name + (cell.map { "\n\($0.detail)" } ?? ""))
+                let fill = cell.map { ", style=\"rounded,filled\", fillcolor=\"\($0.fill)\"" } ?? ""
+                lines.append("\(indent)\(node.id) [label=\"\(label)\"\(fill)];")
             }
         }
         lines.append("    __start__ -> \(start);")

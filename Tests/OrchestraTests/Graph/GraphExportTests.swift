@@ -99,7 +99,8 @@ struct GraphExportTests {
     }
 }
 
-/// A small structural check of a Mermaid flowchart: what is declared, what arrows name, and subgraphs closed.
+/// A small structural check of a Mermaid flowchart: what is declared, what arrows and `style` lines name, and
+/// subgraphs closed.
 enum MermaidCheck {
     static func problems(in text: String) -> [String] {
         var declared: Set<String> = []
@@ -112,6 +113,8 @@ enum MermaidCheck {
             if line.hasPrefix("subgraph ") {
                 open += 1
                 declared.insert(String(line.dropFirst("subgraph ".count).prefix { $0 != " " }))
+            } else if line.hasPrefix("style ") {
+                used.append(String(line.dropFirst("style ".count).prefix { $0 != " " }))
             } else if line == "end" {
                 open -= 1
                 if open < 0 { problems.append("an 'end' closes no subgraph") }
