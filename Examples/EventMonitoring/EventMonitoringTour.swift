@@ -22,7 +22,7 @@ enum EventMonitoringTour {
         var cancellation: [String] = []
         /// Section 6: the console monitor's lines.
         var console: [String] = []
-        /// Sections 7 and 8: the files written, and the spans.
+        /// Sections 7 to 10: the files written, the spans, the metrics and the audit log.
         var exports = Exports()
     }
 
@@ -45,6 +45,8 @@ enum EventMonitoringTour {
         seen.console = await consoleMonitor(print)
         seen.exports = try await exports(print, to: directory)
         seen.exports.spans = await spans(print)
+        seen.exports.metrics = try await metrics(print, to: directory)
+        seen.exports.audit = try await audit(print, to: directory)
         return seen
     }
 

@@ -59,6 +59,7 @@ struct EventMonitoringTests {
 
         // 7. The exports, each what it says it is.
         #expect(seen.exports.files == ["machine.mmd", "machine.dot", "run.json", "timeline.mmd"])
+        #expect(try read("machine.mmd").contains("-.->|\"has lines\"|"))
         func read(_ name: String) throws -> String {
             try String(contentsOf: directory.appending(path: name), encoding: .utf8)
         }
@@ -78,8 +79,28 @@ struct EventMonitoringTests {
         let downloads = spans.filter { $0.hasPrefix("    Fetch[") && $0.contains("/Download ") }
         #expect(downloads.count == 2 && downloads.allSatisfy { $0.hasSuffix("← \(fetchSpan)") }, "\(spans)")
 
+        // 9. Metrics over four good runs and one failed: counts, failures, and the stand-in model's tokens, priced.
+        let metrics = try #require(seen.exports.metrics)
+        #expect(metrics.runs == 5 && metrics.completed == 4 && metrics.failed == 1)
+        #expect(metrics.states["Fetch/Download"]?.count == 13)  // 3 documents × 4 runs, and the missing one
+        #expect(metrics.states["Fetch/Download"]?.failures == 1)
+        #expect(metrics.states["Summarize"]?.tokens == TokenUsage(promptTokens: 4800, completionTokens: 720))
+        // 4,800 tokens in at $0.15 and 720 out at $0.60 per million.
+        #expect(metrics.cost == Decimal(string: "0.001152"))
+        #expect(try read("metrics.md").contains("| Summarize | 4 | 0 | 0 |"))
+        #expect(try read("heatmap.mmd").contains("style s0_0 fill:#"))
+
+        // 10. The audit log: every line JSON, the labelled transition with its reason, and both outcomes.
+        let audit = seen.exports.audit
+        let objects = try audit.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+        }
+        #expect(objects.contains { $0["event"] as? String == "transition" && $0["because"] as? String == "has lines" })
+        #expect(objects.compactMap { $0["outcome"] as? String } == ["completed", "failed"])
+        #expect(try read("audit.jsonl").split(separator: "\n").count == audit.count)
+
         // Every section printed its heading, in order.
         let headings = printed.withLock { $0 }.filter { $0.hasPrefix("\n== ") }.map { $0.dropFirst(4).prefix(2) }
-        #expect(headings == ["1.", "2.", "3.", "4.", "5.", "6.", "7.", "8."])
+        #expect(headings == ["1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.", "10"])
     }
 }

@@ -47,7 +47,7 @@ struct ExampleTests {
         #expect(message == "data-analysis: --year must be a year, not 'next'\n")
     }
 
-    @Test("event-monitoring prints its eight sections and writes its exports; a bad argument is refused")
+    @Test("event-monitoring prints its ten sections and writes its exports; a bad argument is refused")
     func eventMonitoring() async throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "event-monitoring-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -56,7 +56,12 @@ struct ExampleTests {
         #expect(output.contains("== 6. The console monitor"))
         #expect(output.contains("🎉 Orchestration completed successfully"))
         #expect(output.contains("== 8. Spans"))
-        #expect(FileManager.default.fileExists(atPath: directory.appending(path: "machine.mmd").path))
+        #expect(output.contains("== 10. The audit log"))
+        for file in [
+            "machine.mmd", "machine.dot", "run.json", "timeline.mmd", "metrics.md", "heatmap.mmd", "audit.jsonl",
+        ] {
+            #expect(FileManager.default.fileExists(atPath: directory.appending(path: file).path), "\(file)")
+        }
         let (refused, _, message) = try await runExample("event-monitoring", ["--fast"])
         #expect(refused == 64)
         #expect(message.contains("unexpected argument '--fast'"))
