@@ -34,7 +34,7 @@ enum OrchestraBench {
     }
 
     static let usage = """
-        usage: orchestra-bench [--json] [--quick] [--events on|off] [--hook sync|async] [WORKLOAD ...]
+        usage: orchestra-bench [--json] [--quick] [--events on|off] [--hook sync|async|metrics|audit] [WORKLOAD ...]
 
         Measures Orchestra's framework overhead with no-op states (each adds 1).
         Workloads: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).
@@ -45,6 +45,8 @@ enum OrchestraBench {
           --events off   no listener and no records: the bare engine
           --hook sync    the hook is onEvent(.synchronous { … }) (default)
           --hook async   the hook is the closure form, onEvent { … }, called with await
+          --hook metrics the synchronous hook, and a MetricsCollector with a price table
+          --hook audit   the synchronous hook, and an AuditLog whose lines are dropped
         """
 }
 
@@ -72,6 +74,8 @@ struct Settings {
     var quick = false
     var events = true
     var asyncHook = false
+    /// What also watches the runs besides the counting hook, for `--hook metrics` and `--hook audit`.
+    var observer: Observer?
     var workloads: [Workload] = Workload.allCases
 
     init(_ arguments: [String]) throws {
@@ -85,7 +89,10 @@ struct Settings {
                 switch rest.popFirst() {
                 case "sync": asyncHook = false
                 case "async": asyncHook = true
-                case let other: throw BenchError("--hook takes 'sync' or 'async', not '\(other ?? "nothing")'")
+                case "metrics": observer = .metrics
+                case "audit": observer = .audit
+                case let other:
+                    throw BenchError("--hook takes 'sync', 'async', 'metrics' or 'audit', not '\(other ?? "nothing")'")
                 }
             case "--events":
                 switch rest.popFirst() {
@@ -113,7 +120,8 @@ struct BenchError: Error, CustomStringConvertible {
 /// hop each way, which would be measured as framework overhead.
 nonisolated func runAll(_ settings: Settings) async throws {
     if !settings.json {
-        let hook = settings.asyncHook ? "an async closure hook" : "a synchronous hook"
+        let hook =
+            settings.asyncHook ? "an async closure hook" : "a synchronous hook\(settings.observer?.described ?? "")"
         print("orchestra-bench — events \(settings.events ? "on (\(hook) receives every event, records kept)" : "off")")
         print("workload         µs/transition   min     max    CPU µs    wall ms   peak RSS MiB")
         print("                 (ms/run for fanout and foreach, and CPU ms)")
@@ -247,7 +255,7 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             start: machine.start, exit: machine.exit, options: .init(recordsRuns: settings.events)
         )
         let counter = Counter()
-        if settings.events { subscribe(orchestration, counter, settings) }
+        if settings.events { try subscribe(orchestration, counter, settings) }
         _ = try await orchestration.run(0)
         if settings.events { await orchestration.waitForHooks() }  // the warm-up's events are not a rep's
         // The process's peak covers the workloads run before this one: reset it, where Linux allows.
@@ -275,7 +283,7 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             workload: workload, perTransition: samples, cpuPerTransition: cpu,
             wallMilliseconds: walls.sorted()[walls.count / 2],
             peakRSS: peak, rssGrowth: baseline.flatMap { base in Memory.highWaterMiB().map { max(0, $0 - base) } },
-            events: settings.events, hook: settings.events ? (settings.asyncHook ? "async" : "sync") : nil
+            events: settings.events, hook: settings.events ? settings.hookName : nil
         )
     }
 }
@@ -283,12 +291,13 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
 /// Attaches the hook that counts events: synchronous, unless `--hook async` asks for the closure form.
 nonisolated func subscribe<Input, Output>(
     _ orchestration: Orchestration<Input, Output>, _ counter: Counter, _ settings: Settings
-) {
+) throws {
     if settings.asyncHook {
         orchestration.onEvent { _ in counter.add() }
     } else {
         orchestration.onEvent(.synchronous { _ in counter.add() })
     }
+    try settings.observer?.attach(to: orchestration)
 }
 
 /// One timed repetition: runs `body`, waits for the hook to handle every event, and checks that it
@@ -326,7 +335,7 @@ nonisolated func measureRuns<Input, Output: Equatable>(
     eventsPerRun: Int, microsecondsPerUnit: Double, _ settings: Settings
 ) async throws -> Result {
     let counter = Counter()
-    if settings.events { subscribe(orchestration, counter, settings) }
+    if settings.events { try subscribe(orchestration, counter, settings) }
     func time(_ runs: Int) async throws -> Double {
         let clock = ContinuousClock()
         let start = clock.now
@@ -358,7 +367,7 @@ nonisolated func measureRuns<Input, Output: Equatable>(
     }
     return Result(
         workload: workload, perTransition: samples, cpuPerTransition: cpu, peakRSS: Memory.peakMiB(),
-        events: settings.events, hook: settings.events ? (settings.asyncHook ? "async" : "sync") : nil
+        events: settings.events, hook: settings.events ? settings.hookName : nil
     )
 }
 

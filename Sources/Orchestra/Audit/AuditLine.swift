@@ -45,61 +45,76 @@ struct AuditLine: Sendable {
 
     /// The line as JSON on one line, every string from the run passed through `redactor`.
     func json(redacting redactor: Redactor) -> String {
-        var output = ""
+        // Built as bytes: appending to a `String` scalar by scalar cost more than the rest of the line.
+        var output: [UInt8] = []
+        output.reserveCapacity(512)
         Self.write(.object(members), to: &output, redactor)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private static func write(_ value: Value, to output: inout String, _ redactor: Redactor) {
+    private static func write(_ value: Value, to output: inout [UInt8], _ redactor: Redactor) {
         switch value {
         case .string(let text): quote(redactor.redact(text), to: &output)
         case .verbatim(let text): quote(text, to: &output)
-        case .int(let number): output += String(number)
-        case .number(let number): output += number.isFinite ? String(number) : "null"
-        case .bool(let flag): output += flag ? "true" : "false"
+        case .int(let number): output += String(number).utf8
+        case .number(let number): output += (number.isFinite ? String(number) : "null").utf8
+        case .bool(let flag): output += (flag ? "true" : "false").utf8
         case .object(let members):
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 quote(key, to: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 if let member = members[key] { write(member, to: &output, redactor) }
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         case .strings(let members):
             // Keys that redact alike are one member: a JSON object whose keys repeat is read differently by each reader.
             let redacted = Dictionary(
                 members.map { (redactor.redact($0.key), redactor.redact($0.value)) },
                 uniquingKeysWith: { first, _ in first })
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             for (index, member) in redacted.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 quote(member.key, to: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 quote(member.value, to: &output)
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
     /// `text` as a JSON string: quotes, backslashes and control characters escaped, and the line and paragraph
-    /// separators too, so that the line is one line to every reader.
-    private static func quote(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _
-            where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
+    /// separators too (U+2028, U+2029: `E2 80 A8`, `E2 80 A9` in UTF-8), so that the line is one line to every
+    /// reader.
+    private static func quote(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""): output += #"\""#.utf8
+            case UInt8(ascii: "\\"): output += #"\\"#.utf8
+            case UInt8(ascii: "\n"): output += #"\n"#.utf8
+            case UInt8(ascii: "\r"): output += #"\r"#.utf8
+            case UInt8(ascii: "\t"): output += #"\t"#.utf8
+            case 0..<0x20, 0x7F: escape(UInt32(byte), to: &output)
+            case 0xE2
+            where index + 2 < bytes.count && bytes[index + 1] == 0x80
+                && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                escape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, to: &output)
+                index += 2
+            default: output.append(byte)
             }
+            index += 1
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// `\u` and four upper-case hex digits.
+    private static func escape(_ scalar: UInt32, to output: inout [UInt8]) {
+        let hex = String(scalar, radix: 16, uppercase: true)
+        output += ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8
     }
 }

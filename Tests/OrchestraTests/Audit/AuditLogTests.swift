@@ -154,6 +154,10 @@ struct AuditLogTests {
         let line = try #require(try lines.objects().first)
         #expect(line["choice"] as? String == awkward)
         #expect(line["details"] as? [String: String] == [awkward: awkward])
+        // As written: the separators and control characters escaped, the rest of the text as it is.
+        let raw = try #require(lines.raw.first)
+        #expect(!raw.contains("\u{2028}") && !raw.contains("\u{1}") && !raw.contains("\t"))
+        #expect(raw.contains(#"\u2028"#) && raw.contains(#"\u0001"#) && raw.contains("ünï 🎻"), "\(raw)")
     }
 
     struct ChargeError: Error, CustomStringConvertible {
