@@ -9,8 +9,9 @@
 /// ```
 ///
 /// A model is found by its exact name first, then by the longest entry that its name starts with, followed by a
-/// `-`: providers report dated names (`gpt-4o-mini-2024-07-18`) for the model you asked for. So `gpt-4o` prices
-/// `gpt-4o-2024-08-06` but never `gpt-4o-mini-…`, which `gpt-4o-mini` prices, or nothing does.
+/// `-` and a version — digits and dashes, as in a date, or `latest`: providers report dated names
+/// (`gpt-4o-mini-2024-07-18`) for the model you asked for. So `gpt-4o` prices `gpt-4o-2024-08-06` but never
+/// `gpt-4o-mini-…`, which `gpt-4o-mini` prices, or nothing does.
 ///
 /// Tokens of a model the table does not price, and tokens recorded without a model's name, are never costed as
 /// free: ``RunMetrics/unpriced`` reports them.
@@ -37,7 +38,7 @@ public struct PriceTable: Sendable, Hashable, Codable {
     }
 
     /// The price of the model named `model`: the entry of that name, else the longest entry that `model` starts
-    /// with followed by `-`.
+    /// with followed by `-` and a version (digits and dashes, or `latest`).
     ///
     /// - Parameter model: The model's name, as its provider reported it.
     /// - Returns: The price, or `nil` when the table has none for the model.
@@ -45,9 +46,18 @@ public struct PriceTable: Sendable, Hashable, Codable {
         if let exact = prices[model] { return exact }
         var best: ModelPrice?
         for (name, price) in prices where model.hasPrefix(name) && name.count > (best?.model.count ?? 0) {
-            if model.dropFirst(name.count).first == "-" { best = price }
+            let rest = model.dropFirst(name.count)
+            if rest.first == "-", Self.isVersion(rest.dropFirst()) { best = price }
         }
         return best
+    }
+
+    /// Whether what follows a model's name and its `-` names a version of that model — a date or a number, as in
+    /// `2024-08-06`, `0613`, `20241022`, or `latest` — rather than another model, as `mini` in `gpt-4o-mini`.
+    private static func isVersion(_ suffix: Substring) -> Bool {
+        if suffix == "latest" { return true }
+        guard let first = suffix.unicodeScalars.first, ("0"..."9").contains(first) else { return false }
+        return suffix.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || $0 == "-" }
     }
 
     /// Decodes a table written as an array of prices, checking each as ``init(_:)`` does.

@@ -63,4 +63,19 @@ struct PriceTableTests {
         guard case .dataCorrupted(let context) = error else { return }
         #expect((context.underlyingError as? MetricsError)?.code == .negativePrice)
     }
+
+    @Test("a shorter entry prices dated names of its model only, never another model that extends its name")
+    func prefixIsAModelNotAFamily() throws {
+        let prices = try PriceTable([
+            ModelPrice(model: "gpt-4o", input: 2.5, output: 10),
+            ModelPrice(model: "claude-3-5-sonnet", input: 3, output: 15),
+        ])
+        #expect(prices.price(for: "gpt-4o-2024-08-06")?.model == "gpt-4o")
+        #expect(prices.price(for: "claude-3-5-sonnet-20241022")?.model == "claude-3-5-sonnet")
+        #expect(prices.price(for: "claude-3-5-sonnet-latest")?.model == "claude-3-5-sonnet")
+        // Other models whose names start with an entry's: not priced at gpt-4o's rates.
+        #expect(prices.price(for: "gpt-4o-mini-2024-07-18") == nil)
+        #expect(prices.price(for: "gpt-4o-mini") == nil)
+        #expect(prices.price(for: "gpt-4o-realtime-preview-2024-10-01") == nil)
+    }
 }
