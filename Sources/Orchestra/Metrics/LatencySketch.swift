@@ -82,7 +82,7 @@ public struct LatencySketch: Sendable, Codable, Hashable {
     public func percentile(_ fraction: Double) -> Duration? {
         guard let min, let max, count > 0, !fraction.isNaN else { return nil }
         let clamped = Swift.min(Swift.max(fraction, 0), 1)
-        let rank = Swift.min(Swift.max(Int((clamped * Double(count)).rounded(.up)), 1), count)
+        let rank = Swift.min(Swift.max(Self.rank(clamped, of: count), 1), count)
         if rank == 1 { return min }
         if rank == count { return max }
         var seen = zeros
@@ -110,6 +110,15 @@ public struct LatencySketch: Sendable, Codable, Hashable {
 }
 
 extension LatencySketch {
+    /// `⌈fraction × count⌉`, where a product within floating point's error of a whole number is that number:
+    /// `0.07 × 100` is `7.000000000000001` in `Double`, and its nearest rank is 7, not 8.
+    private static func rank(_ fraction: Double, of count: Int) -> Int {
+        let product = fraction * Double(count)
+        let whole = product.rounded()
+        if abs(product - whole) <= whole.ulp * 4 { return Int(whole) }
+        return Int(product.rounded(.up))
+    }
+
     /// `duration` rounded to the nanosecond, as JSON keeps it.
     private static func toNanosecond(_ duration: Duration) -> Duration {
         let (seconds, attoseconds) = duration.components

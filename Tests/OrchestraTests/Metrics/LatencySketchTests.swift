@@ -107,4 +107,16 @@ struct LatencySketchTests {
         #expect(zero.summary.p50 == .zero)
         #expect(zero.summary.max == .zero)
     }
+
+    @Test("nearest rank is exact where fraction × count is a whole number that binary floating point misses")
+    func nearestRankIsNotOffByOne() throws {
+        var sketch = LatencySketch()
+        for ms in 1...100 { sketch.add(.milliseconds(ms)) }
+        // 0.07 × 100 is 7.000000000000001 in Double, 0.55 × 100 is 55.00000000000001: ranks 7 and 55, not 8 and 56.
+        for percent in [7, 14, 28, 55, 56, 57] {
+            let value = try #require(sketch.percentile(Double(percent) / 100))
+            let expected = Double(percent) / 1000
+            #expect(abs(value.seconds - expected) <= expected * LatencySketch.relativeAccuracy, "p\(percent): \(value)")
+        }
+    }
 }
