@@ -144,6 +144,31 @@ extension LatencySketch {
         max = try duration(.max)
         zeros = try c.decodeIfPresent(Int.self, forKey: .zeros) ?? 0
         buckets = try c.decodeIfPresent([Int: Int].self, forKey: .buckets) ?? [:]
+        if let problem = problem {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a latency sketch: \(problem)"))
+        }
+    }
+
+    /// What makes a decoded sketch one that ``add(_:)`` and ``merge(_:)`` could not have made, if anything: counts
+    /// below zero, buckets that do not add up to ``count``, extremes missing or out of order. Such a sketch would
+    /// give wrong percentiles, or trap adding its counts up.
+    private var problem: String? {
+        guard count >= 0, zeros >= 0 else { return "count \(count) and zeros \(zeros) must not be negative" }
+        var sum = zeros
+        for (index, bucket) in buckets {
+            guard bucket >= 0 else { return "bucket \(index) counts \(bucket), below zero" }
+            let (added, overflow) = sum.addingReportingOverflow(bucket)
+            guard !overflow else { return "its buckets count more durations than an Int holds" }
+            sum = added
+        }
+        guard sum == count else { return "its buckets count \(sum) durations, its count says \(count)" }
+        switch (min, max) {
+        case (nil, nil) where count == 0: return nil
+        case (let min?, let max?) where count > 0:
+            return min <= max ? nil : "its minimum \(min) is above its maximum \(max)"
+        default: return "a sketch of \(count) durations has a minimum and a maximum exactly when it has durations"
+        }
     }
 
     /// Encodes the sketch, with durations as seconds and buckets by index.

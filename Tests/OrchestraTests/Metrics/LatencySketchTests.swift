@@ -119,4 +119,18 @@ struct LatencySketchTests {
             #expect(abs(value.seconds - expected) <= expected * LatencySketch.relativeAccuracy, "p\(percent): \(value)")
         }
     }
+
+    @Test(
+        "a sketch decoded from bad JSON is refused with a DecodingError, not trapped on later",
+        arguments: [
+            #"{"count":-1,"total":0,"zeros":0,"buckets":{}}"#,
+            #"{"count":2,"total":1,"min":0.5,"max":0.5,"zeros":-3,"buckets":{"-69":5}}"#,
+            #"{"count":2,"total":1,"min":0.5,"max":0.5,"zeros":0,"buckets":{"-69":-1,"-68":3}}"#,
+            #"{"count":3,"total":1,"min":0.1,"max":0.5,"zeros":0,"buckets":{"-115":1,"-69":9223372036854775807}}"#,
+            #"{"count":9223372036854775807,"total":1,"min":0.1,"max":0.5,"zeros":0,"buckets":{"-115":1}}"#,
+            #"{"count":1,"total":0.5,"min":0.5,"max":0.1,"zeros":0,"buckets":{"-69":1}}"#,
+        ])
+    func badJSON(json: String) {
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(LatencySketch.self, from: Data(json.utf8)) }
+    }
 }
