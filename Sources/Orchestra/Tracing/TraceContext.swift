@@ -32,7 +32,8 @@ public struct TraceContext: Sendable, Hashable, Codable, CustomStringConvertible
         self.isSampled = isSampled
     }
 
-    /// Reads a W3C `traceparent` header value (`00-<trace id>-<span id>-<flags>`); `nil` when it is not one.
+    /// Reads a W3C `traceparent` header value (`00-<trace id>-<span id>-<flags>`); `nil` when it is not one —
+    /// its fields are lowercase hex digits, as the W3C recommendation requires.
     ///
     /// Version `00` must have exactly four fields; a later version may add fields after the flags, which are
     /// ignored, as the W3C recommendation asks. Version `ff` is invalid.
@@ -40,9 +41,15 @@ public struct TraceContext: Sendable, Hashable, Codable, CustomStringConvertible
     /// - Parameter traceparent: The header's value.
     public init?(traceparent: String) {
         let fields = traceparent.split(separator: "-", omittingEmptySubsequences: false)
-        guard fields.count >= 4, fields[0].utf8.count == 2, fields[3].utf8.count == 2,
+        // W3C: every field is lowercase hex digits (no sign, no capitals), of its fixed length.
+        func lowercaseHex(_ field: Substring, _ length: Int) -> Bool {
+            field.utf8.count == length
+                && field.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        }
+        guard fields.count >= 4, lowercaseHex(fields[0], 2), lowercaseHex(fields[1], 32),
+            lowercaseHex(fields[2], 16), lowercaseHex(fields[3], 2),
             let version = UInt8(fields[0], radix: 16), version != 0xFF, version != 0 || fields.count == 4,
-            fields[0].lowercased() == fields[0], let flags = UInt8(fields[3], radix: 16),
+            let flags = UInt8(fields[3], radix: 16),
             let trace = TraceID(hex: fields[1]), let span = SpanID(hex: fields[2])
         else { return nil }
         self.init(traceID: trace, spanID: span, isSampled: flags & 1 == 1)

@@ -33,6 +33,12 @@ struct TraceContextTests {
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",  // version 00 has four fields
             "00-4bf92f3577b34da6a3ce929d0e0e47zz-00f067aa0ba902b7-01",  // not hex
             "00-+bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",  // a sign is not a digit
+            "+0-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",  // a sign is not a version digit
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-+1",  // nor a flags digit
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",  // W3C: lowercase hex only
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00F067AA0BA902B7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0A",
+            "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01extra",  // a later version's fields follow a '-'
         ])
     func refusesMalformed(_ header: String) {
         #expect(TraceContext(traceparent: header) == nil)
