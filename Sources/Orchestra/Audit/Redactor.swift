@@ -8,7 +8,7 @@ struct Redactor {
     private var marked: Set<String> = []
     private var registered: [String] = []
     private var registryVersion = -1
-    /// Every value to look for, longest first, so that a secret containing another goes whole.
+    /// Every value to look for.
     private var values: [String] = []
 
     /// Adds values the user marked sensitive; those shorter than ``SecretRegistry/minimumLength`` are ignored.
@@ -33,13 +33,37 @@ struct Redactor {
 
     /// `text` with every known secret, and everything shaped like a credential, replaced by ``marker``.
     func redact(_ text: String) -> String {
-        var text = text
-        // On the UTF-8 views: Foundation's `contains` on strings bridges both to `NSString` first, which made
-        // redaction most of a line's cost.
+        // Every occurrence of every value, overlapping ones included, found in the text as given and replaced
+        // together: replaced one value after another, a secret overlapping one replaced before it would leave
+        // its own tail behind.
+        var found: [Range<String.Index>] = []
+        // On the UTF-8 views: Foundation's `contains` on strings bridges both to `NSString` first.
         for value in values where text.utf8.contains(value.utf8) {
-            text = text.replacing(value, with: Self.marker)
+            var rest = text.startIndex
+            while rest < text.endIndex, let range = text[rest...].firstRange(of: value) {
+                found.append(range)
+                rest = text.index(after: range.lowerBound)
+            }
         }
-        return redactingShapes(text)
+        guard !found.isEmpty else { return redactingShapes(text) }
+        found.sort { $0.lowerBound < $1.lowerBound }
+        var redacted = ""
+        var copied = text.startIndex
+        var index = 0
+        while index < found.count {
+            var upper = found[index].upperBound
+            let lower = found[index].lowerBound
+            index += 1
+            while index < found.count, found[index].lowerBound <= upper {
+                upper = max(upper, found[index].upperBound)
+                index += 1
+            }
+            redacted += text[copied..<lower]
+            redacted += Self.marker
+            copied = upper
+        }
+        redacted += text[copied...]
+        return redactingShapes(redacted)
     }
 
     /// `text` with what looks like a credential replaced: the value after a credential's name (a header, a query

@@ -110,6 +110,19 @@ struct RedactionTests {
         #expect(line["choice"] as? String == "<redacted>" && line["reason"] as? String == "<redacted>")
     }
 
+    @Test("two secrets that overlap in the text are both redacted whole: no tail of either is left")
+    func overlappingSecrets() throws {
+        let first = Self.secret("first")
+        let tail = String(first.suffix(6))
+        let second = tail + "-second-part"
+        let lines = AuditLines()
+        try lines.log(redacting: [first, second]).record(
+            RunDecision(.route, choice: "c", reason: first + "-second-part"))
+        let reason = try #require(try lines.objects().first?["reason"] as? String)
+        #expect(!reason.contains("second-part"), "\(reason)")
+        #expect(reason == "<redacted>")
+    }
+
     @Test("a marked value that is also one of the log's own words or part of its times leaves the line's shape whole")
     func ownWordsStay() throws {
         var calendar = Calendar(identifier: .gregorian)
