@@ -7,8 +7,9 @@
 /// try await login(user, password.value) // the value itself, where it is needed
 /// ```
 ///
-/// A value whose type is `LosslessStringConvertible` (`String`, `Int`, …) is remembered process-wide as it is
-/// wrapped, so that audit logs recognise its text anywhere; texts shorter than four characters are not (they would
+/// A value whose type is `LosslessStringConvertible` (`String`, `Int`, …) — or an optional, array, set, dictionary
+/// or tuple of such values — is remembered process-wide as it is wrapped, so that audit logs recognise its text
+/// anywhere; texts shorter than four characters are not (they would
 /// erase ordinary words), and of very many values only the 1,024 most recent are. Other values are shown as
 /// `<redacted>` but not looked for in text. A checkpoint store, which must resume the run with the value, keeps
 /// it: `Sensitive` is `Codable` as its value is.
@@ -23,7 +24,23 @@ public struct Sensitive<Value: Sendable>: Sendable, CustomStringConvertible, Cus
     /// - Parameter value: The value to keep from logs.
     public init(_ value: Value) {
         self.value = value
-        if let text = value as? any LosslessStringConvertible { SecretRegistry.register(text.description, as: .value) }
+        Self.register(value, depth: 0)
+    }
+
+    /// Remembers the text of `value`, and of what it holds when it is an optional, a collection, a dictionary or a
+    /// tuple — `Sensitive(["token-1", "token-2"])` keeps both from logs — a few levels deep.
+    private static func register(_ value: Any, depth: Int) {
+        if let text = value as? any LosslessStringConvertible {
+            SecretRegistry.register(text.description, as: .value)
+            return
+        }
+        guard depth < 4 else { return }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional, .collection, .set, .dictionary, .tuple:
+            for child in mirror.children { register(child.value, depth: depth + 1) }
+        default: break
+        }
     }
 
     /// `<redacted>`.

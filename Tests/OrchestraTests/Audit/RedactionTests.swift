@@ -123,6 +123,20 @@ struct RedactionTests {
         #expect(reason == "<redacted>")
     }
 
+    @Test("a Sensitive optional, array or dictionary of strings registers the strings inside it")
+    func sensitiveContainers() throws {
+        let optional = Self.secret("optional")
+        let element = Self.secret("element")
+        let value = Self.secret("value")
+        _ = Sensitive(Optional(optional))
+        _ = Sensitive([element])
+        _ = Sensitive(["name": value])
+        let lines = AuditLines()
+        try lines.log().record(RunDecision(.route, choice: optional, reason: "\(element) \(value)"))
+        let written = lines.raw.joined()
+        for secret in [optional, element, value] { #expect(!written.contains(secret), "\(secret.prefix(8))…") }
+    }
+
     @Test("a marked value that is also one of the log's own words or part of its times leaves the line's shape whole")
     func ownWordsStay() throws {
         var calendar = Calendar(identifier: .gregorian)
