@@ -80,6 +80,9 @@ struct RunEngine: Sendable {
         // Growing the steps by doubling would reallocate, and copy every step, several times per run:
         // reserve what the previous run needed.
         if recording { record.steps.reserveCapacity(stepsHint.value.load(ordering: .relaxed)) }
+        // The steps carried over from the run's earlier parts, which hold what those parts recorded: what states
+        // record now belongs to the steps after them, though a resumed state reuses its step number.
+        let carried = record.steps.count
         var events = EventBuffer(scope: scope)
         // Times are read once per transition: a state's finish is the next state's start.
         let runStart = scope.runStart
@@ -205,7 +208,7 @@ struct RunEngine: Sendable {
                             continue
                         }
                         record.status = .suspended
-                        finish(&events, &record, machine, origin, recording) { .runSuspended(suspension, $0) }
+                        finish(&events, &record, carried, machine, origin, recording) { .runSuspended(suspension, $0) }
                         return RunFinish(result: .failure(OrchestrationError(suspended: suspension)), record: record)
                     }
                     action = machine.stateThrew(error, isCancelled: scope.isCancelled)
@@ -231,7 +234,7 @@ struct RunEngine: Sendable {
                     continue
                 }
                 record.status = .completed
-                finish(&events, &record, machine, origin, recording) { .runCompleted($0) }
+                finish(&events, &record, carried, machine, origin, recording) { .runCompleted($0) }
                 return RunFinish(result: .success(output), record: record)
             case .fail(let error):
                 let cancelled = error.code == .cancelled
@@ -241,7 +244,7 @@ struct RunEngine: Sendable {
                 }
                 record.status = cancelled ? .cancelled : .failed
                 record.error = RunRecord.ErrorSummary(error)
-                finish(&events, &record, machine, origin, recording) {
+                finish(&events, &record, carried, machine, origin, recording) {
                     cancelled ? .runCancelled($0) : .runFailed(error, $0)
                 }
                 return RunFinish(result: .failure(error), record: record)
@@ -253,6 +256,7 @@ struct RunEngine: Sendable {
     private func finish(
         _ events: inout EventBuffer,
         _ record: inout RunRecord,
+        _ carried: Int,
         _ machine: RunStateMachine,
         _ origin: Duration,
         _ recording: Bool,
@@ -261,7 +265,7 @@ struct RunEngine: Sendable {
         let end = recording || events.scope.isListened ? clock.now() : events.scope.runStart
         if recording {
             record.duration = end - origin
-            RunRecord.add(events.scope.recordedUsage(), to: &record.steps)
+            RunRecord.add(events.scope.recordedUsage(), to: &record.steps[min(carried, record.steps.count)...])
             stepsHint.remember(record.steps.count)
         }
         events.finish {

@@ -159,7 +159,7 @@ public struct RunRecord: Sendable, Codable, Hashable {
     }
 
     /// Sets the steps' tokens and retries from what states recorded, by step number.
-    static func add(_ usage: [Int: StepUsage], to steps: inout [Step]) {
+    static func add<Steps: MutableCollection<Step>>(_ usage: [Int: StepUsage], to steps: inout Steps) {
         guard !usage.isEmpty else { return }
         for index in steps.indices {
             guard let used = usage[steps[index].step] else { continue }

@@ -44,4 +44,47 @@ struct RunRecordUsageTests {
         #expect(!json.contains("retries") && !json.contains("tokensByModel"), "\(json)")
     }
 
+    @Test("a failed run resumed: the failed attempt keeps its own tokens, the new attempt has its own")
+    func resumedRunKeepsTheFailedAttemptsTokens() async throws {
+        let broken = Mutex(true)
+        let before = Runnable<String, String>("Before") { text, _ in text }
+        let flaky = Runnable<String, String>("Flaky") { text, context in
+            let failing = broken.withLock { $0 }
+            let used = failing ? 100 : 7
+            context.recordTokens(TokenUsage(promptTokens: used, completionTokens: 1), model: failing ? "big" : "small")
+            if failing { throw Boom(reason: "down") }
+            return text
+        }
+        .retry(RetryPolicy(maxAttempts: 2, initialDelay: .zero, jitter: .none))
+        before.advance(to: flaky)
+        let store = InMemoryCheckpointStore()
+        let orchestration = Orchestration(start: before, exit: flaky, options: .init(checkpoints: store))
+        let completed = Mutex<RunRecord?>(nil)
+        orchestration.onEvent(
+            .synchronous { event in
+                if case .runCompleted(let record) = event.kind { completed.withLock { $0 = record } }
+            })
+        let handle = orchestration.start("x")
+        _ = await handle.result
+        let failed = await handle.record
+        #expect(failed.tokens == TokenUsage(promptTokens: 200, completionTokens: 2))
+        broken.withLock { $0 = false }
+        _ = try await orchestration.resume(handle.id)
+        await orchestration.waitForHooks()
+        let record = try #require(completed.withLock { $0 })
+        let flakySteps = record.steps.filter { $0.state == "Flaky" }
+        #expect(flakySteps.count == 2)
+        #expect(flakySteps.map(\.failed) == [true, false])
+        #expect(
+            flakySteps.map(\.tokens) == [
+                TokenUsage(promptTokens: 200, completionTokens: 2), TokenUsage(promptTokens: 7, completionTokens: 1),
+            ])
+        #expect(
+            flakySteps.map(\.tokensByModel) == [
+                ["big": TokenUsage(promptTokens: 200, completionTokens: 2)],
+                ["small": TokenUsage(promptTokens: 7, completionTokens: 1)],
+            ])
+        #expect(flakySteps.map(\.retries) == [1, 0])
+        #expect(record.tokens == TokenUsage(promptTokens: 207, completionTokens: 3))
+    }
 }
