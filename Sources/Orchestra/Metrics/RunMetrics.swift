@@ -120,11 +120,11 @@ public struct RunMetrics: Sendable, Codable, Hashable {
     ///
     /// - Parameter other: Metrics of other runs.
     public mutating func merge(_ other: RunMetrics) {
-        runs += other.runs
-        completed += other.completed
-        failed += other.failed
-        cancelled += other.cancelled
-        suspended += other.suspended
+        runs = saturatingSum(runs, other.runs)
+        completed = saturatingSum(completed, other.completed)
+        failed = saturatingSum(failed, other.failed)
+        cancelled = saturatingSum(cancelled, other.cancelled)
+        suspended = saturatingSum(suspended, other.suspended)
         latencies.merge(other.latencies)
         tokens += other.tokens
         cost += other.cost

@@ -48,9 +48,9 @@ public struct StateMetrics: Sendable, Codable, Hashable {
     ///
     /// - Parameter observation: The execution.
     public mutating func add(_ observation: StateObservation) {
-        count += 1
-        if observation.failed { failures += 1 }
-        retries += observation.retries
+        count = saturatingSum(count, 1)
+        if observation.failed { failures = saturatingSum(failures, 1) }
+        retries = saturatingSum(retries, max(observation.retries, 0))
         if let duration = observation.duration { latencies.add(duration) }
         tokens += observation.tokens
         cost += observation.cost ?? .zero
@@ -61,12 +61,19 @@ public struct StateMetrics: Sendable, Codable, Hashable {
     ///
     /// - Parameter other: Metrics of the same state, from other runs.
     public mutating func merge(_ other: StateMetrics) {
-        count += other.count
-        failures += other.failures
-        retries += other.retries
+        count = saturatingSum(count, other.count)
+        failures = saturatingSum(failures, other.failures)
+        retries = saturatingSum(retries, other.retries)
         latencies.merge(other.latencies)
         tokens += other.tokens
         cost += other.cost
         unpriced.merge(other.unpriced, uniquingKeysWith: +)
     }
+}
+
+/// `a + b`, held at the bounds of `Int` rather than overflow: a count read from a file of records or metrics must
+/// not trap the hook or the report that adds it up.
+func saturatingSum(_ a: Int, _ b: Int) -> Int {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b < 0 ? .min : .max) : sum
 }

@@ -220,6 +220,10 @@ extension RunRecord.Step {
         tokens = try c.decodeIfPresent(TokenUsage.self, forKey: .tokens)
         tokensByModel = try c.decodeIfPresent([String: TokenUsage].self, forKey: .tokensByModel) ?? [:]
         retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? 0
+        guard retries >= 0 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .retries, in: c, debugDescription: "\(retries) retries: a count cannot be negative")
+        }
     }
 
     /// Encodes the step, with times as seconds.

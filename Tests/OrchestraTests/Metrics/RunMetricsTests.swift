@@ -182,4 +182,18 @@ struct RunMetricsTests {
         #expect(metrics.states["Write"]?.count == 1)
         #expect(metrics.latency.total == .seconds(12))
     }
+
+    @Test("retry counts from a record file are checked as read and held at Int.max as added, not trapped on")
+    func wrongRetryCounts() throws {
+        func record(retries: String) -> Data {
+            Data(
+                #"{"runID":"\#(RunID())","startedAt":0,"status":"completed","steps":[{"step":1,"state":"S","start":0,"duration":0.1,"retries":\#(retries)}]}"#
+                    .utf8)
+        }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(RunRecord.self, from: record(retries: "-1")) }
+        let huge = try JSONDecoder().decode(RunRecord.self, from: record(retries: String(Int.max)))
+        let metrics = RunMetrics(records: [huge, huge])
+        #expect(metrics.states["S"]?.retries == .max)
+        #expect(metrics.merging(metrics).states["S"]?.retries == .max)
+    }
 }
