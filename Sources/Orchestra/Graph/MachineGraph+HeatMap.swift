@@ -50,13 +50,15 @@ struct HeatMap {
         for node in graph.nodes {
             let path = Self.path(of: node, in: byID)
             guard let state = metrics.states[path], state.count > 0 else { continue }
-            var tokens = state.tokens.totalTokens
+            // Added up as TokenUsage, which holds sums at the bounds of Int: counts a model reported wrongly must
+            // not trap the drawing.
+            var tokens = state.tokens
             if node.composite != nil {
                 for (key, inner) in metrics.states where key.hasPrefix(path + "/") {
-                    tokens += inner.tokens.totalTokens
+                    tokens += inner.tokens
                 }
             }
-            measured.append((node.id, state.latency.total, tokens))
+            measured.append((node.id, state.latency.total, tokens.totalTokens))
         }
         let hottest = measured.map(\.time).max() ?? .zero
         for (id, time, tokens) in measured {

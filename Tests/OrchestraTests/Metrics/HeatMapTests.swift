@@ -96,4 +96,23 @@ struct HeatMapTests {
         let styled = graph.mermaid(heat: metrics).split(separator: "\n").filter { $0.hasPrefix("    style ") }
         #expect(styled.count == metrics.states.count)
     }
+
+    @Test("tokens a model reported wrongly, near Int.max, are held at the bound in a composite's label, not trapped on")
+    func hugeTokens() throws {
+        var record = RunRecord(runID: RunID(), startedAt: Date(timeIntervalSince1970: 0))
+        record.status = .completed
+        let huge = TokenUsage(promptTokens: .max / 2 + 1, completionTokens: 0)
+        record.steps = [
+            RunRecord.Step(step: 1, state: "Plan", start: .zero, duration: .milliseconds(1)),
+            RunRecord.Step(step: 2, state: "Research", start: .zero, duration: .milliseconds(3), tokens: huge),
+            RunRecord.Step(
+                step: 3, state: "Search", start: .zero, duration: .milliseconds(1), parent: StatePath(["Research"]),
+                tokens: huge),
+            RunRecord.Step(
+                step: 4, state: "Summarise \"notes\"", start: .zero, duration: .milliseconds(1),
+                parent: StatePath(["Research"]), tokens: huge),
+        ]
+        let mermaid = GraphExportTests.machine().graph.mermaid(heat: RunMetrics(records: [record]))
+        #expect(mermaid.contains("Research · Pipeline<br/>3 ms · \(Int.max.formatted()) tok"), "\(mermaid)")
+    }
 }
