@@ -35,20 +35,22 @@ struct Redactor {
     func redact(_ text: String) -> String {
         // Every occurrence of every value, overlapping ones included, found in the text as given and replaced
         // together: replaced one value after another, a secret overlapping one replaced before it would leave
-        // its own tail behind.
+        // its own tail behind. Found by Unicode scalars, not characters: a combining mark or a joiner written
+        // after a secret merges its last character with the next, and a search by characters would miss it.
+        let scalars = text.unicodeScalars
         var found: [Range<String.Index>] = []
-        // On the UTF-8 views: Foundation's `contains` on strings bridges both to `NSString` first.
+        // The UTF-8 views first, which is cheap: Foundation's `contains` on strings bridges both to `NSString`.
         for value in values where text.utf8.contains(value.utf8) {
-            var rest = text.startIndex
-            while rest < text.endIndex, let range = text[rest...].firstRange(of: value) {
+            var rest = scalars.startIndex
+            while rest < scalars.endIndex, let range = scalars[rest...].firstRange(of: value.unicodeScalars) {
                 found.append(range)
-                rest = text.index(after: range.lowerBound)
+                rest = scalars.index(after: range.lowerBound)
             }
         }
         guard !found.isEmpty else { return redactingShapes(text) }
         found.sort { $0.lowerBound < $1.lowerBound }
-        var redacted = ""
-        var copied = text.startIndex
+        var redacted = String.UnicodeScalarView()
+        var copied = scalars.startIndex
         var index = 0
         while index < found.count {
             var upper = found[index].upperBound
@@ -58,12 +60,12 @@ struct Redactor {
                 upper = max(upper, found[index].upperBound)
                 index += 1
             }
-            redacted += text[copied..<lower]
-            redacted += Self.marker
+            redacted.append(contentsOf: scalars[copied..<lower])
+            redacted.append(contentsOf: Self.marker.unicodeScalars)
             copied = upper
         }
-        redacted += text[copied...]
-        return redactingShapes(redacted)
+        redacted.append(contentsOf: scalars[copied...])
+        return redactingShapes(String(redacted))
     }
 
     /// `text` with what looks like a credential replaced: the value after a credential's name (a header, a query

@@ -137,6 +137,18 @@ struct RedactionTests {
         for secret in [optional, element, value] { #expect(!written.contains(secret), "\(secret.prefix(8))…") }
     }
 
+    @Test("a secret that a following combining mark or joiner merges into another character is still redacted")
+    func secretInsideAGraphemeCluster() throws {
+        let secret = Self.secret("grapheme")
+        let lines = AuditLines()
+        let log = lines.log(redacting: [secret])
+        try log.record(RunDecision(.route, choice: secret + "\u{301}", reason: "\u{200D}" + secret + "\u{200D}x"))
+        let line = try #require(lines.raw.first)
+        #expect(!line.contains(String(secret.dropLast())), "\(line)")
+        let object = try #require(try lines.objects().first)
+        #expect(object["choice"] as? String == "<redacted>\u{301}")
+    }
+
     @Test("a marked value that is also one of the log's own words or part of its times leaves the line's shape whole")
     func ownWordsStay() throws {
         var calendar = Calendar(identifier: .gregorian)
