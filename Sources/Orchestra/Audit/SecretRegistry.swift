@@ -4,7 +4,7 @@ import Synchronization
 /// naming them again: each ``Sensitive`` value registers here as it is made, and so do OrchestraAgents' API keys.
 ///
 /// Bounded: each of two pools — credentials (API keys, credential headers), and other values (``Sensitive``) —
-/// keeps at most ``capacity`` values, the oldest forgotten first, so that a program that marks every request
+/// keeps at most ``capacity`` values, the least recently registered forgotten first, so that a program that marks every request
 /// sensitive neither grows without end nor pushes its API keys out. Values shorter than ``minimumLength`` are
 /// ignored: redacting every `ab` of a log would make it unreadable and protect nothing. Secrets stay in memory, as
 /// they are anyway; nothing here is written anywhere.
@@ -52,21 +52,45 @@ package enum SecretRegistry {
     }
 }
 
-/// The most recent distinct values, at most `capacity`: a pool of ``SecretRegistry``.
+/// The most recently registered distinct values, at most `capacity`: a pool of ``SecretRegistry``. A value
+/// registered again counts as recent again, so that a secret wrapped on every request is never pushed out by
+/// the other values that come and go between.
 struct RecentSecrets {
     let capacity: Int
-    private(set) var order: [String] = []
-    private var members: Set<String> = []
+    /// Each value kept, with the serial of its latest registration.
+    private var serials: [String: Int] = [:]
+    /// Registrations, oldest first from `head`; one whose serial is no longer its value's is stale.
+    private var queue: [(value: String, serial: Int)] = []
+    private var head = 0
+    private var serial = 0
 
     init(capacity: Int) {
         self.capacity = capacity
     }
 
-    /// Adds `value`, forgetting the oldest when full; `false` when it was known.
+    /// The values kept, least recently registered first.
+    var order: [String] {
+        queue[head...].filter { serials[$0.value] == $0.serial }.map(\.value)
+    }
+
+    /// Adds `value`, or makes it the most recent, forgetting the least recent when full; `false` when it was known.
     mutating func insert(_ value: String) -> Bool {
-        guard members.insert(value).inserted else { return false }
-        order.append(value)
-        if order.count > capacity { members.remove(order.removeFirst()) }
-        return true
+        serial += 1
+        let known = serials.updateValue(serial, forKey: value) != nil
+        queue.append((value, serial))
+        while serials.count > capacity, head < queue.count {
+            let oldest = queue[head]
+            if serials[oldest.value] == oldest.serial { serials.removeValue(forKey: oldest.value) }
+            head += 1
+        }
+        // Registrations made stale by later ones pile up: keep the queue within a few times the capacity.
+        if queue.count - head > 4 * Swift.max(capacity, 1) {
+            queue = queue[head...].filter { serials[$0.value] == $0.serial }
+            head = 0
+        } else if head > Swift.max(capacity, 1) {
+            queue.removeFirst(head)
+            head = 0
+        }
+        return !known
     }
 }
