@@ -78,11 +78,25 @@ public struct OpenAICompatibleModel: ChatModel, CustomStringConvertible, CustomR
     }
 
     /// Hands the audit logs of the process what is secret besides the key (which registers itself): the values of
-    /// headers named like credentials, and a password in the URL.
+    /// headers named like credentials — whole, the token after a scheme (`Bearer …`), and each cookie's value — and
+    /// a password in the URL.
     private static func registerSecrets(headers: [String: String], url: URL) {
         let credential = ["auth", "key", "token", "secret", "session", "cookie", "password"]
         for (name, value) in headers where credential.contains(where: { name.lowercased().contains($0) }) {
             SecretRegistry.register(value, as: .credential)
+            // The token after a scheme (`Bearer …`, `Basic …`), which an error may quote without its scheme.
+            let words = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            if words.count == 2, words[0].allSatisfy(\.isLetter) {
+                SecretRegistry.register(words[1].trimmingCharacters(in: .whitespaces), as: .credential)
+            }
+            // Each cookie's value, which a server may echo alone.
+            if name.lowercased().contains("cookie") {
+                for pair in value.split(separator: ";") {
+                    guard let equals = pair.firstIndex(of: "=") else { continue }
+                    let cookie = pair[pair.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                    SecretRegistry.register(cookie, as: .credential)
+                }
+            }
         }
         if let password = URLComponents(url: url, resolvingAgainstBaseURL: true)?.password {
             SecretRegistry.register(password, as: .credential)

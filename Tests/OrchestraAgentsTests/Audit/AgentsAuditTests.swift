@@ -104,6 +104,22 @@ struct AgentsAuditTests {
             for line in lines { _ = try JSONSerialization.jsonObject(with: Data(line.utf8)) }
         }
     }
+
+    @Test("a credential header's token and a cookie's values are secrets alone, not only with the scheme or name")
+    func credentialHeaderParts() throws {
+        let token = "tok\(UUID().uuidString.prefix(12))"
+        let session = "ses\(UUID().uuidString.prefix(12))"
+        _ = OpenAICompatibleModel(
+            baseURL: URL(string: "http://127.0.0.1:1/v1")!, model: "m", apiKey: nil,
+            headers: ["Authorization": "Bearer \(token)", "Cookie": "session=\(session); theme=dark"])
+        let lines = Lines()
+        try lines.log().record(RunDecision(.route, choice: "c", reason: "the server refused \(token) for \(session)"))
+        let written = lines.raw.joined()
+        #expect(!written.contains(token) && !written.contains(session), "\(written)")
+        // The scheme does not become a secret.
+        try lines.log().record(RunDecision(.route, choice: "Bearer", reason: "r"))
+        #expect(try lines.decisions().last?["choice"] as? String == "Bearer")
+    }
 }
 
 /// Runs `body` with the URL of a file that does not exist yet, in the temporary directory, and removes it after.
