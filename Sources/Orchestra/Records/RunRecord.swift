@@ -185,7 +185,7 @@ extension RunRecord {
         startedAt = try c.decode(Date.self, forKey: .startedAt)
         status = try c.decode(Status.self, forKey: .status)
         steps = try c.decode([Step].self, forKey: .steps)
-        duration = try c.decodeIfPresent(Double.self, forKey: .duration).map(Duration.seconds)
+        duration = try Duration.decodeSeconds(c, .duration)
         error = try c.decodeIfPresent(ErrorSummary.self, forKey: .error)
     }
 
@@ -211,8 +211,8 @@ extension RunRecord.Step {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         step = try c.decode(Int.self, forKey: .step)
         state = try c.decode(String.self, forKey: .state)
-        start = .seconds(try c.decode(Double.self, forKey: .start))
-        duration = try c.decodeIfPresent(Double.self, forKey: .duration).map(Duration.seconds)
+        start = try Duration.decodeSeconds(c, .start, required: true) ?? .zero
+        duration = try Duration.decodeSeconds(c, .duration)
         next = try c.decodeIfPresent(String.self, forKey: .next)
         label = try c.decodeIfPresent(String.self, forKey: .label)
         failed = try c.decodeIfPresent(Bool.self, forKey: .failed) ?? false
@@ -256,6 +256,22 @@ struct StepUsage: Sendable {
 }
 
 extension Duration {
+    /// A duration written in seconds under `key`, as a record writes it; `nil` when absent (and not `required`).
+    /// Seconds no `Duration` of a record holds — beyond ±292 years, the range of `Int64` nanoseconds — are a
+    /// `DecodingError`: `Duration.seconds(_:)` would trap on them.
+    static func decodeSeconds<Key: CodingKey>(
+        _ c: KeyedDecodingContainer<Key>, _ key: Key, required: Bool = false
+    ) throws -> Duration? {
+        let seconds =
+            required ? try c.decode(Double.self, forKey: key) : try c.decodeIfPresent(Double.self, forKey: key)
+        guard let seconds else { return nil }
+        guard seconds.isFinite, Int64(exactly: (seconds * 1e9).rounded()) != nil else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c, debugDescription: "\(seconds) seconds is not a duration a run record holds")
+        }
+        return .seconds(seconds)
+    }
+
     /// The duration in seconds, to the nanosecond: the `Double` nearest to that decimal, so that JSON shows
     /// `0.030467446` where the exact sum of the components shows `0.030467446000000002`.
     var jsonSeconds: Double {

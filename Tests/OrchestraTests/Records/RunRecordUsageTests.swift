@@ -87,4 +87,16 @@ struct RunRecordUsageTests {
         #expect(flakySteps.map(\.retries) == [1, 0])
         #expect(record.tokens == TokenUsage(promptTokens: 207, completionTokens: 3))
     }
+
+    @Test(
+        "a record file whose times no Duration holds is refused with a DecodingError, not trapped on",
+        arguments: [#""start":1e300"#, #""start":0,"duration":-1e300"#, #""start":0,"duration":1e300"#])
+    func timesOutOfRange(step: String) {
+        let json =
+            #"{"runID":"\#(RunID())","startedAt":"2026-11-22T09:30:00.125Z","status":"completed","steps":[{"step":1,"state":"S",\#(step)}]}"#
+        #expect(throws: DecodingError.self) { try RunRecord(json: json) }
+        let run =
+            #"{"runID":"\#(RunID())","startedAt":"2026-11-22T09:30:00.125Z","status":"completed","steps":[],"duration":1e300}"#
+        #expect(throws: DecodingError.self) { try RunRecord(json: run) }
+    }
 }
