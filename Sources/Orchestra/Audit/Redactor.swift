@@ -117,6 +117,10 @@ struct Redactor {
             "(?:proxy-)?authorization|x-api-key|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|auth[_-]?token"
             + "|client[_-]?secret|secret|password|passwd|token"
         let patterns: [(String, ([Substring]) -> String)] = [
+            // Bearer … wherever it stands; a shorter word after it is more likely prose ("bearer of"). First: a
+            // name before it (`token=Bearer …`) would otherwise take the word `Bearer` for the value, and leave the
+            // token.
+            (#"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]{6,}=*"#, { "\($0[1]) \(marker)" }),
             // "api_key": "…", as a JSON member.
             (#"(?i)("(?:\#(name))"\s*:\s*)"(?:[^"\\]|\\.)*""#, { "\($0[1])\"\(marker)\"" }),
             // Authorization: Bearer …, as a header: everything to the end of the line.
@@ -126,8 +130,6 @@ struct Redactor {
             ),
             // api_key=…, as a query parameter or an assignment.
             (#"(?i)\b(\#(name))(\s*=\s*)[^\s&"',;]+"#, { "\($0[1])\($0[2])\(marker)" }),
-            // Bearer … wherever it stands; a shorter word after it is more likely prose ("bearer of").
-            (#"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]{6,}=*"#, { "\($0[1]) \(marker)" }),
             // Keys of well-known shapes: OpenAI-style, GitHub, AWS access key ids, Slack.
             (
                 #"\b(?:sk-[A-Za-z0-9_\-]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9\-]{10,})"#,

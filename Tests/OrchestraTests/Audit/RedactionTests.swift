@@ -84,6 +84,7 @@ struct RedactionTests {
             ("key sk-proj-AbCdEf0123456789 was refused", "key <redacted> was refused"),
             ("X-API-Key: 0123456789abcdef", "X-API-Key: <redacted>"),
             ("the bearer of bad news", "the bearer of bad news"),
+            ("GET /feed?access_token=Bearer abcdef123456", "GET /feed?access_token=<redacted> <redacted>"),
             ("tokens: 1,234 in, 56 out", "tokens: 1,234 in, 56 out"),
         ])
     func shapes(text: String, expected: String) throws {
