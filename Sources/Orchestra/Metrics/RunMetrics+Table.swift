@@ -28,11 +28,11 @@ extension RunMetrics {
         for state in states.values.sorted(by: { $0.path < $1.path }) {
             lines.append(
                 Self.row(
-                    state.path.replacingOccurrences(of: "|", with: "\\|"), count: state.count,
+                    Self.cell(state.path), count: state.count,
                     failures: state.failures, retries: state.retries, latency: state.latency, tokens: state.tokens,
                     cost: state.cost, unpriced: state.unpricedTokens))
         }
-        let retries = states.values.reduce(0) { $0 + $1.retries }
+        let retries = states.values.reduce(0) { saturatingSum($0, $1.retries) }
         lines.append(
             Self.row(
                 "**all runs**", count: runs, failures: failed, retries: retries, latency: latency, tokens: tokens,
@@ -44,6 +44,14 @@ extension RunMetrics {
             lines += ["", "Unpriced tokens by model: \(models.joined(separator: ", "))"]
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `text` as one Markdown table cell: a `|` escaped, a line break (which would end the row) a space.
+    private static func cell(_ text: String) -> String {
+        String(
+            text.flatMap { character -> [Character] in
+                character == "|" ? ["\\", "|"] : character.isNewline ? [" "] : [character]
+            })
     }
 
     private static func row(

@@ -196,4 +196,21 @@ struct RunMetricsTests {
         #expect(metrics.states["S"]?.retries == .max)
         #expect(metrics.merging(metrics).states["S"]?.retries == .max)
     }
+
+    @Test(
+        "the table adds retries of all states without overflow, and keeps a state named with '|' or a line break in its row"
+    )
+    func tableOfOddStates() {
+        var record = RunRecord(runID: RunID(), startedAt: Date())
+        record.status = .completed
+        record.steps = [
+            RunRecord.Step(step: 1, state: "A", start: .zero, duration: .zero, retries: .max),
+            RunRecord.Step(step: 2, state: "B|two\nlines", start: .zero, duration: .zero, retries: .max),
+        ]
+        let table = RunMetrics(records: [record]).table
+        let rows = table.split(separator: "\n").filter { $0.hasPrefix("| ") }
+        #expect(rows.count == 5, "\(table)")
+        #expect(rows.last?.contains("| \(Int.max) |") == true, "\(table)")
+        #expect(rows.allSatisfy { $0.hasSuffix(" |") }, "\(table)")
+    }
 }
