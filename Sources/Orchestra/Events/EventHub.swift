@@ -57,6 +57,11 @@ final class EventHub: Sendable {
         if !accepted { queue.close() }
     }
 
+    /// Whether `queue` still receives events: added, and neither removed nor closed with the hub.
+    func contains(_ queue: EventQueue) -> Bool {
+        state.withLock { state in state.queues.contains { $0 === queue } }
+    }
+
     func remove(_ queue: EventQueue) {
         state.withLock { state in
             let before = state.queues.count

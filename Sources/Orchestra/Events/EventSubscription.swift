@@ -16,6 +16,10 @@ public struct EventSubscription: Sendable {
         hub.remove(queue)
     }
 
+    /// Whether the hook still receives events: `false` once cancelled. For hooks that also act outside the event
+    /// stream, such as an audit log writing an orchestrator's choices.
+    package var isActive: Bool { hub.contains(queue) }
+
     /// Waits until the hook has handled every event published before this call.
     public func waitUntilDelivered() async {
         await queue.waitUntilHandled()

@@ -15,11 +15,14 @@ extension AuditLog {
     /// reported on standard error.
     ///
     /// - Parameter orchestrator: The orchestrator to audit.
-    /// - Returns: The subscriptions of the templates' hooks: wait for them to catch up, or cancel them.
+    /// - Returns: The subscriptions of the templates' hooks: wait for them to catch up, or cancel them all to stop
+    ///   writing, choices included.
     @discardableResult
     public func attach(to orchestrator: Orchestrator) -> [EventSubscription] {
+        let subscriptions = orchestrator.orchestrations.map { attach(to: $0) }
         orchestrator.watchChoices { [self] choice, run in
-            guard let decision = choice.decision else { return }
+            // Cancelling the subscriptions returned stops the choices' lines too.
+            guard subscriptions.contains(where: \.isActive), let decision = choice.decision else { return }
             do {
                 try record(decision, run: run)
             } catch {
@@ -28,6 +31,6 @@ extension AuditLog {
                         "Orchestra: the audit log could not write the choice for run \(run): \(error)\n".utf8))
             }
         }
-        return orchestrator.orchestrations.map { attach(to: $0) }
+        return subscriptions
     }
 }

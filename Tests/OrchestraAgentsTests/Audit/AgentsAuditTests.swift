@@ -67,6 +67,18 @@ struct AgentsAuditTests {
             try lines.objects().contains { $0["run"] as? String == run.handle.id.description && $0["outcome"] != nil })
     }
 
+    @Test("cancelling the subscriptions attach(to:) returned stops the selections' lines too")
+    func cancelledOrchestratorLogWritesNothing() async throws {
+        let orchestrator = try Orchestrator(model: ScriptedModel([.text("Paris.")]), selector: RuleBasedSelector())
+        let lines = Lines()
+        let subscriptions = lines.log().attach(to: orchestrator)
+        for subscription in subscriptions { subscription.cancel() }
+        let run = try await orchestrator.start("What is the capital of France?")
+        #expect(try await run.handle.value == "Paris.")
+        for subscription in subscriptions { await subscription.waitUntilDelivered() }
+        #expect(lines.raw.isEmpty, "\(lines.raw)")
+    }
+
     @Test("an API key is never written: not from a server that echoes it, nor from an error that quotes it")
     func apiKeyNeverWritten() async throws {
         // Not marked anywhere: the log knows it because an APIKey was made of it.
