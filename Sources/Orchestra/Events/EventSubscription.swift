@@ -33,6 +33,12 @@ public struct HookFailure: Sendable, CustomStringConvertible {
     /// What the hook threw.
     public let error: any Error
 
-    /// A line naming the event and the error.
-    public var description: String { "event hook threw \(error) while handling: \(event)" }
+    /// A line naming the event and the error, with what an ``AuditLog`` redacts of its own accord redacted —
+    /// ``Sensitive`` values, API keys, text shaped like a credential — since it is written to standard error by
+    /// default: when an audit log cannot write, the event it reports quotes what the log kept out.
+    public var description: String {
+        var redactor = Redactor()
+        redactor.refresh()
+        return redactor.redact("event hook threw \(error) while handling: \(event)")
+    }
 }

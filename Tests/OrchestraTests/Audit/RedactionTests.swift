@@ -1,5 +1,6 @@
 import Foundation
 import OrchestraTesting
+import Synchronization
 import Testing
 
 @testable import Orchestra
@@ -148,6 +149,26 @@ struct RedactionTests {
         #expect(!line.contains(String(secret.dropLast())), "\(line)")
         let object = try #require(try lines.objects().first)
         #expect(object["choice"] as? String == "<redacted>\u{301}")
+    }
+
+    @Test("when the log cannot write, the hook failure it reports does not print the secret it was keeping out")
+    func hookFailureIsRedacted() async throws {
+        let card = Self.secret("card")
+        let reported = Mutex<[String]>([])
+        let charge = Runnable<Sensitive<String>, String>("Charge") { input, _ in
+            throw Leak(description: "card \(input.value) declined; Authorization: Bearer abcdef123456")
+        }
+        let orchestration = Orchestration(
+            charge, options: .init(onHookFailure: { failure in reported.withLock { $0.append("\(failure)") } }))
+        struct DiskFull: Error {}
+        AuditLog { _ in throw DiskFull() }.attach(to: orchestration)
+        _ = await orchestration.start(Sensitive(card)).result
+        await orchestration.waitForHooks()
+        let descriptions = reported.withLock { $0 }
+        #expect(!descriptions.isEmpty)
+        for description in descriptions {
+            #expect(!description.contains(card) && !description.contains("abcdef123456"), "\(description)")
+        }
     }
 
     @Test("a marked value that is also one of the log's own words or part of its times leaves the line's shape whole")
