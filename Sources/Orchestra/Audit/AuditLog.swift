@@ -31,8 +31,10 @@ import Synchronization
 /// ``OrchestrationOptions/onHookFailure``; the run goes on.
 public final class AuditLog: Sendable {
     private let sink: @Sendable (String) throws -> Void
-    /// The redactor, and the lock that keeps lines whole when several hooks write at once.
+    /// The redactor, under a lock of its own, so that a sink may mark more values.
     private let redactor: Mutex<Redactor>
+    /// Keeps lines whole and in order when several hooks write at once.
+    private let writing = Mutex(())
 
     /// A log that appends to a file, creating it (readable and writable by its owner only) when it is missing.
     ///
@@ -122,9 +124,13 @@ public final class AuditLog: Sendable {
     }
 
     private func append(_ line: AuditLine) throws {
-        try redactor.withLock { redactor in
-            redactor.refresh()
-            try sink(line.json(redacting: redactor))
+        try writing.withLock { _ in
+            // Redacted under the writing lock too, so that lines go out in the order they were redacted.
+            let text = redactor.withLock { redactor in
+                redactor.refresh()
+                return line.json(redacting: redactor)
+            }
+            try sink(text)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Orchestra
 import OrchestraTesting
+import Synchronization
 import Testing
 
 @Suite("Audit log: what is written", .timeLimit(.minutes(1)))
@@ -205,5 +206,25 @@ struct AuditLogTests {
         #expect(
             error["message"] as? String
                 == "state 'Charge' threw at step 3: card <redacted> declined; Authorization: <redacted>")
+    }
+}
+
+@Suite("The audit log's sink", .timeLimit(.minutes(1)))
+struct AuditSinkTests {
+    @Test("a sink may mark values as it writes: no deadlock, and later lines redact them")
+    func sinkMarksValues() throws {
+        let log = Mutex<AuditLog?>(nil)
+        let written = Mutex<[String]>([])
+        let audit = AuditLog { line in
+            written.withLock { $0.append(line) }
+            log.withLock { $0 }?.redact("plum-tree-42")
+        }
+        log.withLock { $0 = audit }
+        try audit.record(RunDecision(.route, choice: "plum-tree-42", reason: "first"))
+        try audit.record(RunDecision(.route, choice: "plum-tree-42", reason: "second"))
+        let lines = written.withLock { $0 }
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains("plum-tree-42") == true)  // not marked yet when the first line was written
+        #expect(lines.last?.contains("plum-tree-42") == false && lines.last?.contains("<redacted>") == true)
     }
 }
