@@ -80,10 +80,13 @@ public struct OrchestrationChoice: Sendable, Hashable, Codable, CustomStringConv
         return RunDecision(.selection, choice: type.rawValue, reason: reason, details: details)
     }
 
-    /// A confidence or score to two decimals, as reasons show it: `0.70`.
+    /// A confidence or score to two decimals, as reasons show it: `0.70`, `-0.50`. A value no `Int` holds — NaN, an
+    /// infinity, or one set out of range after `init`, as ``confidence`` can be — is written as `Double` writes it,
+    /// rather than trap.
     static func format(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let fraction = String(hundredths % 100)
-        return "\(hundredths / 100).\(fraction.count == 1 ? "0" + fraction : fraction)"
+        guard value.isFinite, value.magnitude < 1e15 else { return String(value) }
+        let hundredths = Int((value.magnitude * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(value < 0 && hundredths > 0 ? "-" : "")\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }
