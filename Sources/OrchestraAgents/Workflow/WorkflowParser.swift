@@ -86,7 +86,7 @@ struct WorkflowParser: JSONMemberReader {
         }
         let dependsOn = stringArray(members, "depends_on", at: path)
         let retry = retry(members, at: path)
-        let timeout = number(members, "timeout", at: path).map { Duration.seconds($0) }
+        let timeout = seconds(members, "timeout", at: path)
         var children: [(member: String, steps: [Located])] = []
         let parsedKind: WorkflowStep.Kind?
         switch kind {
@@ -130,7 +130,7 @@ struct WorkflowParser: JSONMemberReader {
             return nil
         }
         guard let attempts = integer(retry, "max_attempts", at: "\(path).retry", required: true) else { return nil }
-        let delay = number(retry, "initial_delay", at: "\(path).retry").map { Duration.seconds($0) }
+        let delay = seconds(retry, "initial_delay", at: "\(path).retry")
         return WorkflowStep.Retry(maxAttempts: attempts, initialDelay: delay ?? .milliseconds(500))
     }
 
@@ -230,6 +230,22 @@ struct WorkflowParser: JSONMemberReader {
 
     private mutating func number(_ members: [String: JSONValue], _ key: String, at path: String) -> Double? {
         member(members, key, at: path, required: false, "a number", \.numberValue)
+    }
+
+    /// The longest duration a workflow may give, in seconds: about 31 years. `Duration.seconds` traps on a number
+    /// past what it can hold, such as `1e300`; a workflow that far out is a mistake to report.
+    static let longestSeconds = 1e9
+
+    /// A number of seconds as a `Duration`; a number past ``longestSeconds`` either way is reported, not converted.
+    private mutating func seconds(_ members: [String: JSONValue], _ key: String, at path: String) -> Duration? {
+        guard let value = number(members, key, at: path) else { return nil }
+        guard value.magnitude <= Self.longestSeconds else {
+            report(
+                .badValue, "\(path).\(key)",
+                "\(key) is \(value) seconds; it must be at most 1000000000 (about 31 years)")
+            return nil
+        }
+        return .seconds(value)
     }
 
     private mutating func integer(_ members: [String: JSONValue], _ key: String, at path: String, required: Bool)

@@ -100,6 +100,13 @@ struct WorkflowDefinitionTests {
                     #"[{"id": "a", "kind": "input", "prompt": "?", "retry": {"max_attempts": 0}, "timeout": -1}]"#),
                 [("bad value", "$.steps[0].retry.max_attempts"), ("bad value", "$.steps[0].timeout")]
             ),
+            (
+                // Past what a Duration holds: reported, where converting it would trap.
+                workflow(
+                    #"[{"id": "a", "kind": "input", "prompt": "?", "retry": {"max_attempts": 2, "initial_delay": 1e300}, "timeout": -1e300}]"#
+                ),
+                [("bad value", "$.steps[0].retry.initial_delay"), ("bad value", "$.steps[0].timeout")]
+            ),
             (workflow(#"[{"id": "a.b", "kind": "input", "prompt": "?"}]"#), [("bad value", "$.steps[0].id")]),
             (
                 workflow(
