@@ -108,7 +108,8 @@ extension MachineGraph {
             case ">": escaped += "#gt;"
             case "|": escaped += "#124;"
             case "#": escaped += "#35;"
-            case "\n": escaped += " "
+            // A line break of any kind: "\r\n" is one Character, equal to neither of the others.
+            case "\n", "\r", "\r\n", "\u{2028}", "\u{2029}": escaped += " "
             default: escaped.append(character)
             }
         }
@@ -122,7 +123,7 @@ extension MachineGraph {
             switch character {
             case "\"": escaped += "\\\""
             case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
+            case "\n", "\r", "\r\n", "\u{2028}", "\u{2029}": escaped += "\\n"
             default: escaped.append(character)
             }
         }

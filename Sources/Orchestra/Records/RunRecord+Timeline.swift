@@ -42,9 +42,10 @@ extension RunRecord {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Whole milliseconds, rounded.
+    /// Whole milliseconds, rounded, and held within about 31,000 years either way: a step built by hand with an
+    /// absurd time draws a long bar rather than trap converting to `Int`, or adding its start and length.
     static func milliseconds(_ duration: Duration) -> Int {
-        Int((duration.seconds * 1000).rounded())
+        Int(min(max((duration.seconds * 1000).rounded(), -1e15), 1e15))
     }
 
     /// Seconds and milliseconds for runs under a minute, minutes and seconds for longer ones.
@@ -53,8 +54,9 @@ extension RunRecord {
         return end < .seconds(60) ? "%S.%L s" : "%M:%S"
     }
 
-    /// A task or section name: the characters a gantt line gives meaning to (`:`, `;`, `#`) become spaces.
+    /// A task or section name: the characters a gantt line gives meaning to (`:`, `;`, `#`) and line breaks of
+    /// any kind (`\r\n` is one `Character`) become spaces.
     static func ganttText(_ text: String) -> String {
-        String(text.map { ":;#\n".contains($0) ? " " : $0 })
+        String(text.map { $0.isNewline || ":;#".contains($0) ? " " : $0 })
     }
 }

@@ -62,6 +62,20 @@ struct GraphExportTests {
         #expect(always?.to == byName["Review"]?.id)
     }
 
+    @Test("a name with line breaks of any kind stays on its line, in Mermaid and in DOT")
+    func lineBreaksInNames() {
+        let first = Runnable<Int, Int>("Fetch\r\nall") { n, _ in n }
+        let second = Runnable<Int, Int>("Sum\rup\nnow") { n, _ in n }
+        first.advance(to: second)
+        let graph = Orchestration(start: first, exit: second).graph
+        for text in [graph.mermaid, graph.dot] {
+            #expect(!text.contains("\r") && !text.unicodeScalars.contains("\r"), "\(text)")
+        }
+        #expect(graph.mermaid.contains(#"["Fetch all"]"#) && graph.mermaid.contains(#"["Sum up now"]"#))
+        #expect(graph.dot.contains(#"Fetch\nall"#) && graph.dot.contains(#"Sum\nup\nnow"#))
+        #expect(MermaidCheck.problems(in: graph.mermaid).isEmpty)
+    }
+
     @Test("an advancer with undeclared targets points to a '?' node")
     func undeclaredTargets() {
         final class Anywhere: Advancer<Int, Int>, @unchecked Sendable {

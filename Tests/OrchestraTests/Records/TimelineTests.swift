@@ -37,6 +37,19 @@ struct TimelineTests {
                 """)
     }
 
+    @Test("a name with line breaks stays on its line, and an absurd time draws a bar rather than trap")
+    func oddSteps() throws {
+        var record = RunRecord(runID: RunID(), startedAt: Date())
+        record.steps = [
+            .init(step: 1, state: "Fetch\r\nall", start: .zero, duration: .milliseconds(5), next: "Sum"),
+            .init(step: 2, state: "Sum\rup", start: .seconds(Int64.max), duration: .seconds(Int64.max)),
+        ]
+        let lines = record.mermaidTimeline.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(!record.mermaidTimeline.unicodeScalars.contains("\r"))
+        #expect(lines.contains { $0.hasPrefix("    Fetch all (5 ms) :done, t1, 0, 5") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("    Sum up (") && $0.hasSuffix(", 1000000000000000, 2000000000000000") })
+    }
+
     @Test("a real run with parallel branches: a section per branch, the bars over the same stretch of time")
     func parallelBranchesOverlap() async throws {
         let inFlight = InFlight()
