@@ -130,6 +130,12 @@ struct Redactor {
             ),
             // api_key=…, as a query parameter or an assignment.
             (#"(?i)\b(\#(name))(\s*=\s*)[^\s&"',;]+"#, { "\($0[1])\($0[2])\(marker)" }),
+            // password: …, as a log or a config line writes it; only names no prose uses bare, so that
+            // "token: the next state" stays as it is.
+            (
+                #"(?i)\b((?:password|passwd|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|auth[_-]?token))(\s*:\s*)[^\s&"',;]+"#,
+                { "\($0[1])\($0[2])\(marker)" }
+            ),
             // Keys of well-known shapes: OpenAI-style, GitHub, AWS access key ids, Slack.
             (
                 #"\b(?:sk-[A-Za-z0-9_\-]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9\-]{10,})"#,

@@ -87,6 +87,9 @@ struct RedactionTests {
             ("the bearer of bad news", "the bearer of bad news"),
             ("GET /feed?access_token=Bearer abcdef123456", "GET /feed?access_token=<redacted> <redacted>"),
             ("tokens: 1,234 in, 56 out", "tokens: 1,234 in, 56 out"),
+            ("login failed, password: hunter22 user: ada", "login failed, password: <redacted> user: ada"),
+            ("client_secret:abc123def", "client_secret:<redacted>"),
+            ("token: the next state", "token: the next state"),
         ])
     func shapes(text: String, expected: String) throws {
         let lines = AuditLines()
