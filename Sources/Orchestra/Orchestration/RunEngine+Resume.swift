@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A stored run ready to continue: the state it continues with, that state's input, and what it had.
@@ -95,6 +96,19 @@ extension RunEngine {
                 code: .unsupportedFormat, runID: runID, location: "run \(runID)'s checkpoint",
                 message: "the checkpoint is in format \(checkpoint.format), newer than this version of Orchestra "
                     + "reads (\(Checkpoint.currentFormat) and below)")
+            return .failure(
+                OrchestrationError(
+                    code: .checkpointFailed, runID: runID, underlying: problem,
+                    message: "run \(runID) cannot be resumed: \(problem.message)"))
+        }
+        // A resumed run times its steps from its first start: a date no Duration holds (a damaged file, a store of
+        // one's own) would trap there.
+        let age = Date().timeIntervalSince(checkpoint.startedAt)
+        guard age.isFinite, age.magnitude < 1e15 else {
+            let problem = CheckpointError(
+                code: .corrupt, runID: runID, location: "run \(runID)'s checkpoint",
+                message: "the run's start, \(checkpoint.startedAt.timeIntervalSinceReferenceDate) seconds after 2001, "
+                    + "is not a date a run started at")
             return .failure(
                 OrchestrationError(
                     code: .checkpointFailed, runID: runID, underlying: problem,

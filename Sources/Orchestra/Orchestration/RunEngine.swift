@@ -126,7 +126,7 @@ struct RunEngine: Sendable {
                 checkpointer = saver
             }
         }
-        let restoresMemory = resumed?.memory != nil
+        let restoresMemory = resumed != nil
 
         while true {
             // Consumed, so binding the payload moves the state and its input instead of copying them.

@@ -49,8 +49,15 @@ public struct RunID: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// SplitMix64's finalizer: a bijection, so distinct counters give distinct halves.
     private static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        (value &+ 0x9E37_79B9_7F4A_7C15).splitMixFinalized
+    }
+}
+
+extension UInt64 {
+    /// SplitMix64's finalizer: a bijection that spreads every bit of the value over all of the result's, for run ids
+    /// and span ids.
+    var splitMixFinalized: UInt64 {
+        var z = (self ^ (self >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }

@@ -44,7 +44,7 @@ public struct TraceContext: Sendable, Hashable, Codable, CustomStringConvertible
         // W3C: every field is lowercase hex digits (no sign, no capitals), of its fixed length.
         func lowercaseHex(_ field: Substring, _ length: Int) -> Bool {
             field.utf8.count == length
-                && field.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+                && field.utf8.allSatisfy(\.isLowercaseHexDigit)
         }
         guard fields.count >= 4, lowercaseHex(fields[0], 2), lowercaseHex(fields[1], 32),
             lowercaseHex(fields[2], 16), lowercaseHex(fields[3], 2),

@@ -27,19 +27,12 @@ public struct TraceID: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Encodes the id as its hex digits.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
+        try encodeHex(description, to: encoder)
     }
 
     /// Decodes an id written as 32 hex digits.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let hex = try container.decode(String.self)
-        guard let id = TraceID(hex: hex) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(hex)' is not a trace id: 32 hex digits, not all zero")
-        }
-        self = id
+        self = try decodeHex(from: decoder, TraceID.init(hex:), "a trace id: 32 hex digits, not all zero")
     }
 }
 
@@ -80,30 +73,37 @@ public struct SpanID: Sendable, Hashable, Codable, CustomStringConvertible {
     ///
     /// A bijective mix of the trace's bits and the step, so that no two steps of a run share an id.
     static func step(_ step: Int, of trace: TraceID) -> SpanID {
-        var z = (trace.high ^ trace.low.byteSwapped) &+ UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
+        let z = ((trace.high ^ trace.low.byteSwapped) &+ UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15)
+            .splitMixFinalized
         // The one step that mixes to zero takes an id of its own; a clash with another step is a 2⁻⁶⁴ chance.
         return SpanID(nonZero: z == 0 ? 0x5EED : z)
     }
 
     /// Encodes the id as its hex digits.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
+        try encodeHex(description, to: encoder)
     }
 
     /// Decodes an id written as 16 hex digits.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let hex = try container.decode(String.self)
-        guard let id = SpanID(hex: hex) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(hex)' is not a span id: 16 hex digits, not all zero")
-        }
-        self = id
+        self = try decodeHex(from: decoder, SpanID.init(hex:), "a span id: 16 hex digits, not all zero")
     }
+}
+
+/// Writes an id as its hex digits, a JSON string.
+private func encodeHex(_ digits: String, to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(digits)
+}
+
+/// Reads an id from its hex digits with `parse`; a string it refuses is corrupt data, said to be no `what`.
+private func decodeHex<ID>(from decoder: any Decoder, _ parse: (String) -> ID?, _ what: String) throws -> ID {
+    let container = try decoder.singleValueContainer()
+    let hex = try container.decode(String.self)
+    guard let id = parse(hex) else {
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(hex)' is not \(what)")
+    }
+    return id
 }
 
 extension UInt64 {
@@ -121,7 +121,13 @@ extension UInt64 {
 }
 
 extension UInt8 {
+    /// A hex digit of either case, as an id's digits may be read.
     fileprivate var isHexDigit: Bool {
-        (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
+        isLowercaseHexDigit || (0x41...0x46).contains(self)
+    }
+
+    /// A hex digit in lower case, as W3C writes every field of a `traceparent`.
+    var isLowercaseHexDigit: Bool {
+        (0x30...0x39).contains(self) || (0x61...0x66).contains(self)
     }
 }

@@ -111,6 +111,23 @@ struct ResumeTests {
         #expect(error?.message.contains("'s2'") == true)
     }
 
+    @Test("A checkpoint whose start is no date a run began at is refused as corrupt, not trapped on")
+    func absurdStartIsRefused() async throws {
+        let chain = Chain(length: 3)
+        chain.failing.withLock { $0 = ["s2"] }
+        let store = InMemoryCheckpointStore()
+        let handle = chain.orchestration(store).start(0)
+        _ = await handle.result
+        var checkpoint = try #require(try await store.load(handle.id)).checkpoint
+        checkpoint.startedAt = Date(timeIntervalSinceReferenceDate: 1e300)
+        try await store.save(checkpoint, appending: [])
+        let error = await #expect(throws: OrchestrationError.self) {
+            try await chain.orchestration(store).resume(handle.id)
+        }
+        #expect(error?.code == .checkpointFailed)
+        #expect((error?.underlying as? CheckpointError)?.code == .corrupt)
+    }
+
     @Test("A run in flight in this process is not resumed alongside itself")
     func runningRunIsNotResumedTwice() async throws {
         let gate = Gate()
