@@ -20,7 +20,7 @@ struct AuditLine: Sendable {
         case strings([String: String])
     }
 
-    private(set) var members: [String: Value] = [:]
+    private var members: [String: Value] = [:]
 
     /// Sets a member; `nil` leaves it out.
     subscript(key: String) -> Value? {
@@ -61,11 +61,11 @@ struct AuditLine: Sendable {
         case .bool(let flag): output += (flag ? "true" : "false").utf8
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                quote(key, to: &output)
+                quote(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                if let member = members[key] { write(member, to: &output, redactor) }
+                write(member.value, to: &output, redactor)
             }
             output.append(UInt8(ascii: "}"))
         case .strings(let members):
@@ -73,14 +73,7 @@ struct AuditLine: Sendable {
             let redacted = Dictionary(
                 members.map { (redactor.redact($0.key), redactor.redact($0.value)) },
                 uniquingKeysWith: { first, _ in first })
-            output.append(UInt8(ascii: "{"))
-            for (index, member) in redacted.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                quote(member.key, to: &output)
-                output.append(UInt8(ascii: ":"))
-                quote(member.value, to: &output)
-            }
-            output.append(UInt8(ascii: "}"))
+            write(.object(redacted.mapValues(Value.verbatim)), to: &output, redactor)
         }
     }
 

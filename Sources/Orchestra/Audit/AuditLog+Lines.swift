@@ -41,7 +41,8 @@ extension AuditLog {
             addOutcome("suspended", record, event, to: &line)
             line.set("waitingAt", suspension.state)
         }
-        line.set("event", verbatim: event.kind.name == "chunk" ? "decision" : event.kind.name)
+        let name = if case .chunk = event.kind { "decision" } else { event.kind.name }
+        line.set("event", verbatim: name)
         line.set("time", verbatim: timestamp(time))
         line.set("clock", seconds: event.timestamp)
         line.set("run", verbatim: event.runID.description)
@@ -110,6 +111,6 @@ extension AuditLog {
 
     /// `time` in ISO 8601, to the millisecond, in UTC.
     private static func timestamp(_ time: Date) -> String {
-        time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        time.formatted(RunRecord.dateStyle)
     }
 }

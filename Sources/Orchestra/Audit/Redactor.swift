@@ -28,7 +28,8 @@ struct Redactor {
     }
 
     private mutating func rebuild() {
-        values = marked.union(registered).sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+        // In no order: `redact` finds every occurrence of every value in the original text and merges the ranges.
+        values = Array(marked.union(registered))
     }
 
     /// `text` with every known secret, and everything shaped like a credential, replaced by ``marker``.
@@ -86,10 +87,9 @@ struct Redactor {
         "auth", "key", "token", "secret", "pass", "bearer", "sk-", "gh", "akia", "xox",
     ].map { Array($0.utf8) }
 
-    /// Whether `text` holds a trigger, in any ASCII case: one pass over its bytes, no copy.
-    static func mayHoldShape(_ text: String) -> Bool {
+    /// Whether `text` holds a trigger, in any ASCII case, compared at each of its bytes.
+    private static func mayHoldShape(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        guard !bytes.isEmpty else { return false }
         for start in bytes.indices {
             triggers: for trigger in triggers where start + trigger.count <= bytes.count {
                 for (offset, expected) in trigger.enumerated() {

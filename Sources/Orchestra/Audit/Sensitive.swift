@@ -30,6 +30,8 @@ public struct Sensitive<Value: Sendable>: Sendable, CustomStringConvertible, Cus
     /// Remembers the text of `value`, and of what it holds when it is an optional, a collection, a dictionary or a
     /// tuple — `Sensitive(["token-1", "token-2"])` keeps both from logs — a few levels deep.
     private static func register(_ value: Any, depth: Int) {
+        // A flag is no secret, and its text, `true` or `false`, would be cut out of every later line.
+        if value is Bool { return }
         if let text = value as? any LosslessStringConvertible {
             SecretRegistry.register(text.description, as: .value)
             return

@@ -199,6 +199,12 @@ public actor Orchestration<Input: Sendable, Output: Sendable> {
     }
 
     @Sendable private static func report(_ failure: HookFailure) {
-        try? FileHandle.standardError.write(contentsOf: Data("Orchestra: \(failure)\n".utf8))
+        warn("\(failure)")
+    }
+
+    /// Writes `message` to standard error as a line of Orchestra's, for what fails where nobody can be told:
+    /// a hook's failure, an audit log that cannot write.
+    package static func warn(_ message: String) {
+        try? FileHandle.standardError.write(contentsOf: Data("Orchestra: \(message)\n".utf8))
     }
 }

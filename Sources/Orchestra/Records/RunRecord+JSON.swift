@@ -26,8 +26,8 @@ extension RunRecord {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    /// ISO-8601 with milliseconds, in UTC: `2026-11-22T09:30:00.125Z`.
-    private static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    /// ISO-8601 with milliseconds, in UTC: `2026-11-22T09:30:00.125Z`; the audit log's times too.
+    static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     /// Reads a record written by ``json(prettyPrinted:)``.
     ///

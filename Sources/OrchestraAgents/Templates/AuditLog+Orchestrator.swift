@@ -20,15 +20,14 @@ extension AuditLog {
     @discardableResult
     public func attach(to orchestrator: Orchestrator) -> [EventSubscription] {
         let subscriptions = orchestrator.orchestrations.map { attach(to: $0) }
-        orchestrator.watchChoices { [self] choice, run in
+        // Weakly: the orchestrator outlives a log whose subscriptions were cancelled, and must not keep it open.
+        orchestrator.watchChoices { [weak self] choice, run in
             // Cancelling the subscriptions returned stops the choices' lines too.
-            guard subscriptions.contains(where: \.isActive), let decision = choice.decision else { return }
+            guard let self, subscriptions.contains(where: \.isActive), let decision = choice.decision else { return }
             do {
                 try record(decision, run: run)
             } catch {
-                try? FileHandle.standardError.write(
-                    contentsOf: Data(
-                        "Orchestra: the audit log could not write the choice for run \(run): \(error)\n".utf8))
+                Orchestration<Never, Never>.warn("the audit log could not write the choice for run \(run): \(error)")
             }
         }
         return subscriptions

@@ -97,6 +97,15 @@ struct RedactionTests {
         #expect(try lines.objects().first?["reason"] as? String == expected)
     }
 
+    @Test("a sensitive flag registers nothing: true and false stay in every line")
+    func sensitiveFlag() throws {
+        _ = Sensitive(true)
+        _ = Sensitive([false])
+        let lines = AuditLines()
+        try lines.log().record(RunDecision(.route, choice: "c", reason: "the check was true, the retry false"))
+        #expect(try lines.objects().first?["reason"] as? String == "the check was true, the retry false")
+    }
+
     @Test("values shorter than four characters are not redacted: they would erase ordinary words")
     func shortValues() throws {
         let lines = AuditLines()
