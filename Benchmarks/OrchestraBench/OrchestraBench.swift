@@ -73,9 +73,8 @@ struct Settings {
     var json = false
     var quick = false
     var events = true
-    var asyncHook = false
-    /// What also watches the runs besides the counting hook, for `--hook metrics` and `--hook audit`.
-    var observer: Observer?
+    /// What `--hook` chose: the counting hook's form, and what else watches the runs.
+    var hook = Hook.sync
     var workloads: [Workload] = Workload.allCases
 
     init(_ arguments: [String]) throws {
@@ -86,14 +85,11 @@ struct Settings {
             case "--json": json = true
             case "--quick": quick = true
             case "--hook":
-                switch rest.popFirst() {
-                case "sync": asyncHook = false
-                case "async": asyncHook = true
-                case "metrics": observer = .metrics
-                case "audit": observer = .audit
-                case let other:
-                    throw BenchError("--hook takes 'sync', 'async', 'metrics' or 'audit', not '\(other ?? "nothing")'")
+                let value = rest.popFirst()
+                guard let chosen = value.flatMap(Hook.init(rawValue:)) else {
+                    throw BenchError("--hook takes 'sync', 'async', 'metrics' or 'audit', not '\(value ?? "nothing")'")
                 }
+                hook = chosen
             case "--events":
                 switch rest.popFirst() {
                 case "on": events = true
@@ -120,8 +116,7 @@ struct BenchError: Error, CustomStringConvertible {
 /// hop each way, which would be measured as framework overhead.
 nonisolated func runAll(_ settings: Settings) async throws {
     if !settings.json {
-        let hook =
-            settings.asyncHook ? "an async closure hook" : "a synchronous hook\(settings.observer?.described ?? "")"
+        let hook = settings.hook.described
         print("orchestra-bench — events \(settings.events ? "on (\(hook) receives every event, records kept)" : "off")")
         print("workload         µs/transition   min     max    CPU µs    wall ms   peak RSS MiB")
         print("                 (ms/run for fanout and foreach, and CPU ms)")
@@ -283,7 +278,7 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
             workload: workload, perTransition: samples, cpuPerTransition: cpu,
             wallMilliseconds: walls.sorted()[walls.count / 2],
             peakRSS: peak, rssGrowth: baseline.flatMap { base in Memory.highWaterMiB().map { max(0, $0 - base) } },
-            events: settings.events, hook: settings.events ? settings.hookName : nil
+            events: settings.events, hook: settings.events ? settings.hook.rawValue : nil
         )
     }
 }
@@ -292,12 +287,12 @@ nonisolated func measure(_ workload: Workload, _ settings: Settings) async throw
 nonisolated func subscribe<Input, Output>(
     _ orchestration: Orchestration<Input, Output>, _ counter: Counter, _ settings: Settings
 ) throws {
-    if settings.asyncHook {
+    if settings.hook == .async {
         orchestration.onEvent { _ in counter.add() }
     } else {
         orchestration.onEvent(.synchronous { _ in counter.add() })
     }
-    try settings.observer?.attach(to: orchestration)
+    try settings.hook.attachObserver(to: orchestration)
 }
 
 /// One timed repetition: runs `body`, waits for the hook to handle every event, and checks that it
@@ -367,7 +362,7 @@ nonisolated func measureRuns<Input, Output: Equatable>(
     }
     return Result(
         workload: workload, perTransition: samples, cpuPerTransition: cpu, peakRSS: Memory.peakMiB(),
-        events: settings.events, hook: settings.events ? settings.hookName : nil
+        events: settings.events, hook: settings.events ? settings.hook.rawValue : nil
     )
 }
 

@@ -179,7 +179,6 @@ enum EventMonitoringTour {
         if microseconds < 1000 { return "\(Int(microseconds.rounded())) µs" }
         return "\((microseconds / 100).rounded() / 10) ms"
     }
-
 }
 
 /// Lines printed and kept, from a hook's task.

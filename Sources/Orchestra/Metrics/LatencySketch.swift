@@ -49,15 +49,16 @@ public struct LatencySketch: Sendable, Codable, Hashable {
     /// - Parameter duration: The duration.
     public mutating func add(_ duration: Duration) {
         let duration = Swift.max(duration, .zero)
-        count += 1
+        count = saturatingSum(count, 1)
         total += duration
         min = Swift.min(min ?? duration, duration)
         max = Swift.max(max ?? duration, duration)
         let seconds = duration.seconds
         if seconds < Self.smallest {
-            zeros += 1
+            zeros = saturatingSum(zeros, 1)
         } else {
-            buckets[Int((Foundation.log(seconds) / Self.logGamma).rounded(.up)), default: 0] += 1
+            let bucket = Int((Foundation.log(seconds) / Self.logGamma).rounded(.up))
+            buckets[bucket] = saturatingSum(buckets[bucket] ?? 0, 1)
         }
     }
 
@@ -65,12 +66,12 @@ public struct LatencySketch: Sendable, Codable, Hashable {
     ///
     /// - Parameter other: The other sketch.
     public mutating func merge(_ other: LatencySketch) {
-        count += other.count
+        count = saturatingSum(count, other.count)
         total += other.total
         min = [min, other.min].compactMap { $0 }.min()
         max = [max, other.max].compactMap { $0 }.max()
-        zeros += other.zeros
-        buckets.merge(other.buckets, uniquingKeysWith: +)
+        zeros = saturatingSum(zeros, other.zeros)
+        buckets.merge(other.buckets, uniquingKeysWith: saturatingSum)
     }
 
     /// The duration at `fraction` of the sorted durations, by the nearest-rank definition: the `⌈fraction × count⌉`-th
@@ -88,7 +89,7 @@ public struct LatencySketch: Sendable, Codable, Hashable {
         var seen = zeros
         if seen >= rank { return min }
         for index in buckets.keys.sorted() {
-            seen += buckets[index] ?? 0
+            seen = saturatingSum(seen, buckets[index] ?? 0)
             if seen >= rank {
                 let seconds = 2 * Foundation.pow(Self.gamma, Double(index)) / (Self.gamma + 1)
                 // To the nanosecond, within the accuracy anyway; a bucket past Int64 nanoseconds is the maximum.

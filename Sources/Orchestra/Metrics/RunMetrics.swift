@@ -101,12 +101,12 @@ public struct RunMetrics: Sendable, Codable, Hashable {
             states[state.key, default: StateMetrics(path: state.key)].add(state)
         }
         let run = observations.run
-        runs += 1
+        runs = saturatingSum(runs, 1)
         switch run.status {
-        case .completed: completed += 1
-        case .failed: failed += 1
-        case .cancelled: cancelled += 1
-        case .suspended: suspended += 1
+        case .completed: completed = saturatingSum(completed, 1)
+        case .failed: failed = saturatingSum(failed, 1)
+        case .cancelled: cancelled = saturatingSum(cancelled, 1)
+        case .suspended: suspended = saturatingSum(suspended, 1)
         case .running: break
         }
         if let duration = run.duration { latencies.add(duration) }

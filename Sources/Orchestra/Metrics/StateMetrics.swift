@@ -70,10 +70,3 @@ public struct StateMetrics: Sendable, Codable, Hashable {
         unpriced.merge(other.unpriced, uniquingKeysWith: +)
     }
 }
-
-/// `a + b`, held at the bounds of `Int` rather than overflow: a count read from a file of records or metrics must
-/// not trap the hook or the report that adds it up.
-func saturatingSum(_ a: Int, _ b: Int) -> Int {
-    let (sum, overflow) = a.addingReportingOverflow(b)
-    return overflow ? (b < 0 ? .min : .max) : sum
-}

@@ -15,7 +15,7 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     }
 
     /// Both together; `Int.max` rather than an overflow.
-    public var totalTokens: Int { Self.saturating(promptTokens, completionTokens) }
+    public var totalTokens: Int { saturatingSum(promptTokens, completionTokens) }
 
     /// No tokens.
     public static let zero = TokenUsage(promptTokens: 0, completionTokens: 0)
@@ -23,19 +23,19 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     /// The sum of two counts, as of the several calls of one agent.
     public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
         TokenUsage(
-            promptTokens: saturating(lhs.promptTokens, rhs.promptTokens),
-            completionTokens: saturating(lhs.completionTokens, rhs.completionTokens))
-    }
-
-    /// `a + b`, held at the bounds of `Int` rather than overflow: a count a model reported wrongly must not
-    /// crash the run that adds it up.
-    private static func saturating(_ a: Int, _ b: Int) -> Int {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? (b > 0 ? .max : .min) : sum
+            promptTokens: saturatingSum(lhs.promptTokens, rhs.promptTokens),
+            completionTokens: saturatingSum(lhs.completionTokens, rhs.completionTokens))
     }
 
     /// Adds `rhs` to `lhs`.
     public static func += (lhs: inout TokenUsage, rhs: TokenUsage) {
         lhs = lhs + rhs
     }
+}
+
+/// `a + b`, held at the bounds of `Int` rather than overflow: a count a model reported wrongly, or one read from a
+/// file of records or metrics, must not trap the run, the hook or the report that adds it up.
+func saturatingSum(_ a: Int, _ b: Int) -> Int {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b < 0 ? .min : .max) : sum
 }

@@ -234,7 +234,7 @@ struct WorkflowParser: JSONMemberReader {
 
     /// The longest duration a workflow may give, in seconds: about 31 years. `Duration.seconds` traps on a number
     /// past what it can hold, such as `1e300`; a workflow that far out is a mistake to report.
-    static let longestSeconds = 1e9
+    private static let longestSeconds = 1e9
 
     /// A number of seconds as a `Duration`; a number past ``longestSeconds`` either way is reported, not converted.
     private mutating func seconds(_ members: [String: JSONValue], _ key: String, at path: String) -> Duration? {
@@ -242,7 +242,7 @@ struct WorkflowParser: JSONMemberReader {
         guard value.magnitude <= Self.longestSeconds else {
             report(
                 .badValue, "\(path).\(key)",
-                "\(key) is \(value) seconds; it must be at most 1000000000 (about 31 years)")
+                "\(key) is \(value) seconds; it must be at most \(Int(Self.longestSeconds)) (about 31 years)")
             return nil
         }
         return .seconds(value)

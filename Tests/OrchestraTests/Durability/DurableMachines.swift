@@ -7,7 +7,6 @@ final class ExecutionLog: Sendable {
     private let names = Mutex<[String]>([])
     func append(_ name: String) { names.withLock { $0.append(name) } }
     var all: [String] { names.withLock { $0 } }
-    func count(of name: String) -> Int { all.filter { $0 == name }.count }
 }
 
 /// A chain `s1 → s2 → … → sN` over `Int`, each adding its number and logging its run; `failing` names states

@@ -60,7 +60,10 @@ struct PriceTableTests {
         #expect(try JSONDecoder().decode(PriceTable.self, from: data) == prices)
         let bad = Data(#"[{"model":"x","input":-2,"output":1}]"#.utf8)
         let error = #expect(throws: DecodingError.self) { try JSONDecoder().decode(PriceTable.self, from: bad) }
-        guard case .dataCorrupted(let context) = error else { return }
+        guard case .dataCorrupted(let context) = error else {
+            Issue.record("expected dataCorrupted, got \(String(describing: error))")
+            return
+        }
         #expect((context.underlyingError as? MetricsError)?.code == .negativePrice)
     }
 
